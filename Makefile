@@ -1,0 +1,72 @@
+# Routine tasks. The two that matter first: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+SHOPCTL := $(BIN)/shopctl
+DATA := nlu_data
+MODELS := models
+DEMO_CATALOG := catalogs/demo.csv
+STAMP := $(VENV)/.installed
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e lock nlu-vocab clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml scripts/find_python310.sh
+	@py=$$(scripts/find_python310.sh) || exit 1; \
+	  if [ ! -x $(BIN)/python ]; then echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV) || exit 1; fi
+	$(BIN)/pip install -q "pip<24.1"
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
+	@touch $@
+
+venv: $(STAMP) ## create .venv from requirements.lock
+
+var/shop.db: | $(STAMP)
+	$(SHOPCTL) db upgrade
+	$(SHOPCTL) catalog import $(DEMO_CATALOG)
+
+db: var/shop.db ## migrate the store (seeding the demo catalog on first use)
+	$(SHOPCTL) db upgrade
+
+train: $(STAMP) ## train the model (Rasa skips it when data, config and domain are unchanged)
+	$(RASA) train --data $(DATA) --out $(MODELS)
+
+run: db train ## start the action server and the Rasa server (REST on localhost:5005)
+	scripts/run.sh
+
+shell: db train ## chat with the assistant in the terminal
+	scripts/run.sh shell
+
+test: test-unit validate train test-stories test-e2e ## everything CI checks
+
+test-unit: $(STAMP) ## pytest, without the tests that need a trained model
+	$(BIN)/pytest -m "not e2e"
+
+validate: $(STAMP) ## rasa data validate, warnings are failures
+	$(RASA) data validate --data $(DATA) --fail-on-warnings
+
+test-stories: $(STAMP) ## rasa test on the test stories, any wrong prediction fails
+	$(RASA) test core --stories tests/ --model $(MODELS) --out results/stories --fail-on-prediction-errors
+
+test-e2e: $(STAMP) ## REST conversations through real Rasa and action servers
+	$(BIN)/pytest -m e2e
+
+nlu-vocab: $(STAMP) ## regenerate nlu_data/nlu/vocabulary.yml from shoplang/vocabulary.py
+	$(BIN)/python -m shoplang.nlu_vocabulary > $(DATA)/nlu/vocabulary.yml
+
+lock: ## re-resolve all requirements together and rewrite requirements.lock
+	scripts/lock.sh
+
+clean: ## remove trained models and test results (keeps the venv and the store)
+	rm -rf $(MODELS) results .pytest_cache

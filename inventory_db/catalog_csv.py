@@ -1,0 +1,205 @@
+"""Catalog files: the CSV a shop owner keeps in a spreadsheet, in and out.
+
+Columns: code,name_fa,name_en,category,color,size,price,stock,post — one row per
+variant. Colours, sizes and categories may be written in Persian, Finglish or
+English; they are stored as the vocabulary's canonical keys. A file with any bad
+row is rejected whole, with every bad line reported, so nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from typing import IO, Iterable, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from inventory_db.errors import CatalogImportError, RowError
+from inventory_db.models import Product, Variant
+from shoplang import vocabulary
+from shoplang.normalize import (
+    canonical_color,
+    canonical_product_code,
+    canonical_product_type,
+    canonical_size,
+    normalize_text,
+    to_ascii_digits,
+)
+
+COLUMNS = ("code", "name_fa", "name_en", "category", "color", "size", "price", "stock", "post")
+_REQUIRED = ("code", "name_fa", "name_en", "category", "color", "size", "price", "stock")
+_THOUSANDS = re.compile(r"[,\u066c\u060c_ ']")
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One validated line of a catalog file."""
+
+    line: int
+    code: str
+    name_fa: str
+    name_en: str
+    category: str
+    color: str
+    size: str
+    price: int
+    stock: int
+    post: Optional[str]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    products_created: int
+    products_updated: int
+    products_removed: int
+    variants_created: int
+    variants_updated: int
+    variants_removed: int
+
+
+def _whole_number(text: str) -> Optional[int]:
+    cleaned = _THOUSANDS.sub("", to_ascii_digits(text.strip()))
+    return int(cleaned) if cleaned.isdigit() else None
+
+
+def _parse_row(line: int, raw: dict[str, Optional[str]]) -> tuple[Optional[CatalogRow], list[RowError]]:
+    value = {key: normalize_text(raw.get(key) or "") for key in COLUMNS}
+    errors = [RowError(line, f"'{key}' is empty") for key in _REQUIRED if not value[key]]
+    if errors:
+        return None, errors
+    code = canonical_product_code(value["code"])
+    category = canonical_product_type(value["category"])
+    color = canonical_color(value["color"])
+    size = canonical_size(value["size"])
+    price = _whole_number(value["price"])
+    stock = _whole_number(value["stock"])
+    if code is None:
+        errors.append(RowError(line, f"code '{value['code']}' is not a product code like B-21"))
+    if category is None:
+        known = ", ".join(t.key for t in vocabulary.PRODUCT_TYPES)
+        errors.append(RowError(line, f"unknown category '{value['category']}' (known: {known})"))
+    if color is None:
+        errors.append(RowError(line, f"unknown colour '{value['color']}'"))
+    if size is None:
+        errors.append(RowError(line, f"unknown size '{value['size']}'"))
+    if price is None or price <= 0:
+        errors.append(RowError(line, f"price '{value['price']}' is not a positive whole number of toman"))
+    if stock is None:
+        errors.append(RowError(line, f"stock '{value['stock']}' is not a whole number of units"))
+    if errors:
+        return None, errors
+    assert code and category and color and size and price is not None and stock is not None
+    return (
+        CatalogRow(line, code, value["name_fa"], value["name_en"], category, color, size, price, stock, value["post"] or None),
+        [],
+    )
+
+
+def parse_catalog(stream: IO[str]) -> list[CatalogRow]:
+    """Every row of a catalog file, validated; CatalogImportError lists all bad lines."""
+    reader = csv.DictReader(stream)
+    header = [name.strip().lstrip("\ufeff") for name in (reader.fieldnames or [])]
+    missing = [name for name in _REQUIRED if name not in header]
+    if missing:
+        raise CatalogImportError([RowError(1, f"missing column(s): {', '.join(missing)}")])
+    reader.fieldnames = header
+    rows: list[CatalogRow] = []
+    errors: list[RowError] = []
+    for raw in reader:
+        row, row_errors = _parse_row(reader.line_num, raw)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    errors.extend(_consistency_errors(rows))
+    if not rows and not errors:
+        errors.append(RowError(1, "the file has no product rows"))
+    if errors:
+        raise CatalogImportError(sorted(errors, key=lambda e: e.line))
+    return rows
+
+
+def _consistency_errors(rows: list[CatalogRow]) -> list[RowError]:
+    errors: list[RowError] = []
+    first_of_code: dict[str, CatalogRow] = {}
+    seen_variants: dict[tuple[str, str, str], int] = {}
+    post_owner: dict[str, str] = {}
+    for row in rows:
+        first = first_of_code.setdefault(row.code, row)
+        for name in ("name_fa", "name_en", "category", "post"):
+            if getattr(row, name) != getattr(first, name) and not (name == "post" and row.post is None):
+                errors.append(RowError(row.line, f"{name} differs from line {first.line} for {row.code}"))
+        key = (row.code, row.color, row.size)
+        if key in seen_variants:
+            errors.append(RowError(row.line, f"{row.code} {row.color} {row.size} repeats line {seen_variants[key]}"))
+        seen_variants.setdefault(key, row.line)
+        if row.post:
+            owner = post_owner.setdefault(row.post, row.code)
+            if owner != row.code:
+                errors.append(RowError(row.line, f"post {row.post} already belongs to {owner}"))
+    return errors
+
+
+def import_catalog(session: Session, rows: Iterable[CatalogRow], replace: bool = False) -> ImportSummary:
+    """Write validated rows into the store, inside the caller's transaction.
+
+    Without ``replace`` products and variants are added or updated; with it the
+    catalog becomes exactly the file and everything not in it is removed.
+    """
+    rows = list(rows)
+    existing = {
+        p.code: p for p in session.execute(select(Product).options(selectinload(Product.variants))).scalars()
+    }
+    counts = dict.fromkeys(
+        ("products_created", "products_updated", "products_removed", "variants_created", "variants_updated", "variants_removed"), 0
+    )
+    by_code: dict[str, list[CatalogRow]] = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    for code, product_rows in by_code.items():
+        first = product_rows[0]
+        post = next((r.post for r in product_rows if r.post), None)
+        product = existing.get(code)
+        if product is None:
+            product = Product(code=code)
+            session.add(product)
+            counts["products_created"] += 1
+        else:
+            counts["products_updated"] += 1
+        product.name_fa, product.name_en, product.category, product.post = first.name_fa, first.name_en, first.category, post
+        variants = {(v.color, v.size): v for v in product.variants}
+        for row in product_rows:
+            variant = variants.pop((row.color, row.size), None)
+            if variant is None:
+                product.variants.append(Variant(color=row.color, size=row.size, price=row.price, on_hand=row.stock))
+                counts["variants_created"] += 1
+            else:
+                variant.price, variant.on_hand = row.price, row.stock
+                counts["variants_updated"] += 1
+        if replace:
+            for variant in variants.values():
+                product.variants.remove(variant)
+                counts["variants_removed"] += 1
+    if replace:
+        for code, product in existing.items():
+            if code not in by_code:
+                session.delete(product)
+                counts["products_removed"] += 1
+    session.flush()
+    return ImportSummary(**counts)
+
+
+def export_catalog(session: Session, stream: IO[str]) -> int:
+    """Write the catalog as a CSV the importer reads back unchanged; returns rows written."""
+    writer = csv.writer(stream)
+    writer.writerow(COLUMNS)
+    count = 0
+    products = session.execute(select(Product).options(selectinload(Product.variants)).order_by(Product.code)).scalars()
+    for product in products:
+        for v in product.variants:
+            writer.writerow(
+                (product.code, product.name_fa, product.name_en, product.category, v.color, v.size, v.price, v.on_hand, product.post or "")
+            )
+            count += 1
+    return count

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components for Persian/English shop messages, one per module."""

@@ -1,0 +1,1 @@
+"""Persian/English language data and text rules shared by NLU, store and actions."""

@@ -1,0 +1,127 @@
+"""Text normalisation for Persian, Finglish and English shop messages.
+
+Pure functions: the NLU normaliser component, the catalog importer and the actions
+all call these, so "مشكي", "مشکی" and "MESHKI" land on the same canonical value
+whatever path the text took.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional
+
+from shoplang import vocabulary
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ؤ": "و", "إ": "ا", "أ": "ا", "ٱ": "ا"})
+_TATWEEL = "\u0640"
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
+ZWNJ = "\u200c"
+# Zero-width and bidi marks that phones insert; ZWNJ itself is kept (it is spelling).
+_INVISIBLES = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_REPEATED_LETTER = re.compile(r"([^\W\d_xX])\1{2,}")  # not x: "XXXL" is a size
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
+# A product code: 1-3 Latin letters, optional space or hyphen, 1-5 digits.
+PRODUCT_CODE_PATTERN = r"(?<![A-Za-z0-9])[A-Za-z]{1,3}[- ]?[0-9]{1,5}(?![A-Za-z0-9])"
+_PRODUCT_CODE = re.compile(PRODUCT_CODE_PATTERN)
+_CODE_PARTS = re.compile(r"^([A-Za-z]{1,3})[- ]?([0-9]{1,5})$")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII, so numbers and codes compare equal."""
+    return text.translate(_DIGITS)
+
+
+def to_persian_digits(text: str) -> str:
+    """ASCII digits to Persian ones, for customer-facing Persian text."""
+    return text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def normalize_text(text: str, strip: bool = True) -> str:
+    """Canonical spelling of a customer message; keeps product codes intact.
+
+    Arabic letters become Persian, digits ASCII, tatweel, diacritics and invisible
+    marks go, runs of three or more of one letter collapse ("سلاممم" → "سلام"),
+    half-spaces and spaces are tidied. ``strip=False`` keeps edge spaces, for
+    normalising a text piece by piece.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_ARABIC_TO_PERSIAN)
+    text = to_ascii_digits(text)
+    text = text.replace(_TATWEEL, "")
+    text = _DIACRITICS.sub("", text)
+    text = _INVISIBLES.sub("", text)
+    text = _REPEATED_LETTER.sub(r"\1", text)
+    text = re.sub(f"{ZWNJ}+", ZWNJ, text)
+    text = re.sub(f" *{ZWNJ} *", ZWNJ, text)  # a half-space never sits beside a space
+    text = _SPACES.sub(" ", text)
+    return text.strip(ZWNJ).strip() if strip else text
+
+
+def fold(text: str) -> str:
+    """A lookup key: normalised, lower-case, half-spaces read as spaces."""
+    return normalize_text(text).replace(ZWNJ, " ").lower().strip()
+
+
+def canonical_product_code(text: str) -> Optional[str]:
+    """"ma110", "MA 110", "MA-۱۱۰" → "MA-110"; None when it is not a code."""
+    match = _CODE_PARTS.match(to_ascii_digits(text).strip())
+    if not match:
+        return None
+    return f"{match.group(1).upper()}-{match.group(2)}"
+
+
+def find_product_codes(text: str) -> list[str]:
+    """Every product code written in a message, canonical, in order."""
+    found = (canonical_product_code(m.group(0)) for m in _PRODUCT_CODE.finditer(to_ascii_digits(text)))
+    return list(dict.fromkeys(code for code in found if code))
+
+
+def _lookup(terms: tuple[vocabulary.Term, ...]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for term in terms:
+        for spelling in (term.key, term.fa, term.en, *term.spellings):
+            table[fold(spelling)] = term.key
+    return table
+
+
+_COLOR_LOOKUP = _lookup(vocabulary.COLORS)
+_SIZE_LOOKUP = _lookup(vocabulary.LETTER_SIZES)
+_NUMBER_LOOKUP = {fold(word): n for n, words in vocabulary.NUMBER_WORDS.items() for word in words}
+
+
+def canonical_color(text: str) -> Optional[str]:
+    """Any spelling of a colour → its canonical English key, else None."""
+    return _COLOR_LOOKUP.get(fold(text))
+
+
+def canonical_size(text: str) -> Optional[str]:
+    """Any spelling of a size → XS…3XL, free, or ASCII digits; else None."""
+    key = fold(text)
+    key = re.sub(r"^(سایز|size|saiz|sayz)\s*", "", key)
+    if key in _SIZE_LOOKUP:
+        return _SIZE_LOOKUP[key]
+    if key in vocabulary.NUMERIC_SIZES:
+        return key
+    return None
+
+
+def canonical_quantity(text: str) -> Optional[int]:
+    """"دوتا", "یه جفت", "two", "۳ عدد", "2ta" → an int; None when not a quantity."""
+    key = fold(text)
+    if key in _NUMBER_LOOKUP:
+        return _NUMBER_LOOKUP[key]
+    match = re.fullmatch(r"(\d{1,3})\s*(تا|عدد|دونه|جفت|ta|adad|done|pcs|pieces?|pairs?|items?)?", key)
+    if match:
+        value = int(match.group(1))
+        return value if value > 0 else None
+    return None
+
+
+_PRODUCT_TYPE_LOOKUP = _lookup(vocabulary.PRODUCT_TYPES)
+
+
+def canonical_product_type(text: str) -> Optional[str]:
+    """"مانتو", "manto", "manteau" → "manteau"; None for anything else."""
+    return _PRODUCT_TYPE_LOOKUP.get(fold(text))

@@ -1,0 +1,38 @@
+import pytest
+
+from shoplang.formatting import format_number, format_toman, join_list
+from shoplang.language import detect_language
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟", "fa"),
+        ("موجوده؟", "fa"),
+        ("salam in manto mojode?", "fa"),
+        ("B-21 meshki darid?", "fa"),
+        ("gheymatesh chande", "fa"),
+        ("Hi, is B-21 available in black?", "en"),
+        ("how much is the shawl", "en"),
+        ("B-21", "fa"),
+        ("🙂", "fa"),
+    ],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_unclear_text_keeps_the_default() -> None:
+    assert detect_language("B-21", default="en") == "en"
+
+
+def test_toman_in_persian_and_english() -> None:
+    assert format_toman(1250000, "fa") == "۱٬۲۵۰٬۰۰۰ تومان"
+    assert format_toman(1250000, "en") == "1,250,000 toman"
+    assert format_number(950, "fa") == "۹۵۰"
+
+
+def test_join_list() -> None:
+    assert join_list(["مشکی", "سفید", "کرم"], "fa") == "مشکی، سفید و کرم"
+    assert join_list(["black", "white"], "en") == "black and white"
+    assert join_list(["black"], "en") == "black"

@@ -1,0 +1,75 @@
+import pytest
+
+from shoplang.normalize import (
+    canonical_color,
+    canonical_product_code,
+    canonical_product_type,
+    canonical_quantity,
+    canonical_size,
+    find_product_codes,
+    normalize_text,
+    to_persian_digits,
+)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("مشكي", "مشکی"),  # Arabic kaf and yeh
+        ("سلاممممم", "سلام"),
+        ("ممنون", "ممنون"),  # a real double letter stays
+        ("قیمتـــش چنده؟", "قیمتش چنده؟"),
+        ("کد ۲۱ و ٣٤", "کد 21 و 34"),
+        ("می \u200c خوام", "می\u200cخوام"),
+        ("  salaaaam   khoobi  ", "salam khoobi"),
+        ("B-21 مشکی", "B-21 مشکی"),
+        ("سَلام", "سلام"),
+    ],
+)
+def test_normalize_text(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [("ma110", "MA-110"), ("MA 110", "MA-110"), ("MA-۱۱۰", "MA-110"), ("b21", "B-21"), ("sh-12", "SH-12"), ("مانتو", None), ("ABCD-1", None)],
+)
+def test_canonical_product_code(raw: str, code: str) -> None:
+    assert canonical_product_code(raw) == code
+
+
+def test_find_product_codes_in_a_message() -> None:
+    assert find_product_codes("سلام کد b21 و SH ۱۲ رو دارید؟") == ["B-21", "SH-12"]
+    assert find_product_codes("do you have size 38?") == []
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [("مشکی", "black"), ("مشكي", "black"), ("meshki", "black"), ("Black", "black"), ("سرمه ای", "navy"), ("سرمه‌ای", "navy"), ("toosi", "gray"), ("grey", "gray"), ("بنفش", "purple"), ("چیز", None)],
+)
+def test_canonical_color(raw: str, key: str) -> None:
+    assert canonical_color(raw) == key
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [("لارج", "L"), ("large", "L"), ("L", "L"), ("l", "L"), ("ایکس لارج", "XL"), ("xxl", "XXL"), ("3xl", "3XL"), ("فری سایز", "free"), ("۳۸", "38"), ("سایز 40", "40"), ("size M", "M"), ("99", None)],
+)
+def test_canonical_size(raw: str, key: str) -> None:
+    assert canonical_size(raw) == key
+
+
+@pytest.mark.parametrize(
+    "raw, n",
+    [("دوتا", 2), ("یه جفت", 1), ("two", 2), ("۳ عدد", 3), ("2ta", 2), ("یدونه", 1), ("0", None), ("چند", None)],
+)
+def test_canonical_quantity(raw: str, n: int) -> None:
+    assert canonical_quantity(raw) == n
+
+
+def test_product_types_and_digits() -> None:
+    assert canonical_product_type("مانتو") == "manteau"
+    assert canonical_product_type("manto") == "manteau"
+    assert canonical_product_type("shoes") == "shoes"
+    assert canonical_product_type("میز") is None
+    assert to_persian_digits("B-21 1250") == "B-۲۱ ۱۲۵۰"
