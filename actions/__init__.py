@@ -1,0 +1,1 @@
+"""Custom actions: each turns one conversation turn into store calls and replies."""

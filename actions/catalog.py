@@ -1,0 +1,118 @@
+"""Answering "موجوده؟" and "چنده؟" from the live inventory."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.language import reply_language
+from actions.store import session_factory
+from inventory_db import catalog
+from inventory_db.database import transaction
+from inventory_db.errors import UnknownProduct
+from shoplang import describe
+from shoplang.formatting import join_list
+from shoplang.language import Language
+from shoplang.normalize import canonical_color, canonical_size, find_product_codes
+
+MAX_CHOICES = 10
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    values = list(tracker.get_latest_entity_values(name))
+    return str(values[0]) if values else None
+
+
+class ActionAnswerProductQuery(Action):
+    """Availability and price of a product, a colour and a size, in the customer's language.
+
+    The product comes from this message (a code, or a type/name the catalog knows),
+    else from the conversation so far, so "مشکیش چی؟" follows up on the last product.
+    Colour and size are only carried over when the customer did not name a new product.
+    """
+
+    def name(self) -> Text:
+        return "action_answer_product_query"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = reply_language(tracker)
+        text = tracker.latest_message.get("text") or ""
+        code = _entity(tracker, "product_code") or next(iter(find_product_codes(text)), None)
+        product_words = _entity(tracker, "product")
+        fresh = bool(code or product_words)
+        color = canonical_color(_entity(tracker, "color") or "") or (None if fresh else tracker.get_slot("color"))
+        size = canonical_size(_entity(tracker, "size") or "") or (None if fresh else tracker.get_slot("size"))
+        if not fresh:
+            code = tracker.get_slot("product_code")
+
+        with transaction(session_factory()) as session:
+            if code:
+                try:
+                    product = catalog.get_product(session, code)
+                except UnknownProduct as unknown:
+                    dispatcher.utter_message(response="utter_unknown_product", code=unknown.code)
+                    return [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+            elif product_words:
+                matches = catalog.search_products(session, product_words)
+                if not matches:
+                    dispatcher.utter_message(response="utter_unknown_product_name", product=product_words)
+                    return [SlotSet("color", color), SlotSet("size", size)]
+                if len(matches) > 1:
+                    self._ask_which(dispatcher, matches, color, size, language)
+                    return [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+                product = matches[0]
+            else:
+                dispatcher.utter_message(response="utter_ask_product")
+                return [SlotSet("color", color), SlotSet("size", size)]
+
+        self._answer(dispatcher, product, color, size, language)
+        return [SlotSet("product_code", product.code), SlotSet("color", color), SlotSet("size", size)]
+
+    @staticmethod
+    def _answer(
+        dispatcher: CollectingDispatcher,
+        product: catalog.ProductInfo,
+        color: Optional[str],
+        size: Optional[str],
+        language: Language,
+    ) -> None:
+        asked = catalog.availability(product, color, size)
+        name = describe.product_name(product.name_fa, product.name_en, product.code, language)
+        variant = describe.variant(color, size, language)
+        in_stock = describe.stock_list(((v.color, v.size) for v in product.in_stock()), language)
+        if asked.available > 0:
+            prices = [v.price for v in asked.matches if v.available > 0]
+            price = describe.price_range(min(prices), max(prices), language)
+            if color and size:
+                dispatcher.utter_message(response="utter_variant_available", product=name, variant=variant, price=price)
+            else:
+                fitting = describe.stock_list(((v.color, v.size) for v in asked.matches if v.available > 0), language)
+                dispatcher.utter_message(response="utter_product_overview", product=name, stock_list=fitting, price=price)
+        elif not product.in_stock():
+            dispatcher.utter_message(response="utter_product_sold_out", product=name)
+        elif asked.exists:
+            dispatcher.utter_message(response="utter_variant_sold_out", product=name, variant=variant, stock_list=in_stock)
+        else:
+            dispatcher.utter_message(response="utter_variant_not_offered", product=name, variant=variant, stock_list=in_stock)
+
+    @staticmethod
+    def _ask_which(
+        dispatcher: CollectingDispatcher,
+        matches: list[catalog.ProductInfo],
+        color: Optional[str],
+        size: Optional[str],
+        language: Language,
+    ) -> None:
+        shown = matches[:MAX_CHOICES]
+        options = [describe.product_name(p.name_fa, p.name_en, p.code, language) for p in shown]
+        known = {name: value for name, value in (("color", color), ("size", size)) if value}
+        buttons = [
+            {"title": p.code, "payload": "/inform" + json.dumps({"product_code": p.code, **known})} for p in shown
+        ]
+        dispatcher.utter_message(response="utter_choose_product", options=join_list(options, language), buttons=buttons)

@@ -1,0 +1,40 @@
+"""The reply language, decided afresh from every customer message."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from shoplang.language import Language, detect_language
+
+LANGUAGE_SLOT = "language"
+
+
+def reply_language(tracker: Tracker) -> Language:
+    """The language to answer this turn in: the slot, else the latest message's."""
+    slot = tracker.get_slot(LANGUAGE_SLOT)
+    if slot in ("fa", "en"):
+        return slot  # type: ignore[return-value]
+    return detect_language(tracker.latest_message.get("text") or "")
+
+
+class ActionDetectLanguage(Action):
+    """Custom slot mapping for `language`, run by action_extract_slots every turn.
+
+    It runs before the next action is predicted, so even plain responses
+    (utter_greet) are rendered in the customer's current language. Messages with
+    no language signal (a bare code, an emoji) keep the previous language.
+    """
+
+    def name(self) -> Text:
+        return "action_detect_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        previous = tracker.get_slot(LANGUAGE_SLOT) or "fa"
+        language = detect_language(tracker.latest_message.get("text") or "", default=previous)
+        return [SlotSet(LANGUAGE_SLOT, language)]

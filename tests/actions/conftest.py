@@ -1,0 +1,32 @@
+"""Trackers as Rasa would send them to the action server."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+
+
+def make_tracker(
+    text: str,
+    intent: str = "ask_availability",
+    entities: Optional[list[dict[str, Any]]] = None,
+    slots: Optional[dict[str, Any]] = None,
+) -> Tracker:
+    """A tracker whose latest message is ``text`` with the given parse."""
+    return Tracker.from_dict(
+        {
+            "sender_id": "customer-1",
+            "slots": {"language": "fa", "product_code": None, "color": None, "size": None, **(slots or {})},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.99},
+                "entities": [{"entity": e, "value": v} for e, v in (entities or [])],
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )

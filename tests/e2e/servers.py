@@ -1,0 +1,102 @@
+"""Start the real action server and Rasa server on free localhost ports for a test."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} server exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not come up in {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+@contextmanager
+def running_assistant(
+    workdir: Path, database_url: str, credentials: Optional[str] = None, extra_env: Optional[dict[str, str]] = None
+) -> Iterator[str]:
+    """Both servers up; yields the Rasa server's base URL. Stops both on exit."""
+    env = {**server_env(database_url), **(extra_env or {})}
+    actions_port, rasa_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
+    creds = workdir / "credentials.yml"
+    creds.write_text(credentials or "rest:\n", encoding="utf-8")
+    actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    processes: list[subprocess.Popen] = []
+    try:
+        with actions_log.open("w") as out:
+            processes.append(
+                subprocess.Popen(
+                    [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                )
+            )
+        _wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], actions_log)
+        with rasa_log.open("w") as out:
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "rasa"), "run", "--model", str(ROOT / "models"), "--endpoints", str(endpoints),
+                        "--credentials", str(creds), "--port", str(rasa_port), "--interface", "127.0.0.1",
+                    ],
+                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                )
+            )
+        _wait_http(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log, timeout=300)
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def say(base_url: str, sender: str, message: str) -> list[dict]:
+    """One REST turn; returns the bot's messages."""
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": message}).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())

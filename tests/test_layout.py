@@ -1,0 +1,30 @@
+"""Architecture rules a reader relies on."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_inventory_db_never_imports_rasa() -> None:
+    offenders = []
+    for path in (ROOT / "inventory_db").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in {"rasa", "rasa_sdk", "actions"}]
+    assert offenders == []
+
+
+def test_responses_exist_in_both_languages() -> None:
+    import yaml
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for name, variations in domain["responses"].items():
+        default = [v for v in variations if not v.get("condition")]
+        english = [v for v in variations if v.get("condition") == [{"type": "slot", "name": "language", "value": "en"}]]
+        assert default and english, name
+        assert all(any("\u0600" <= ch <= "\u06ff" for ch in v["text"]) for v in default), name
+        assert all(not any("\u0600" <= ch <= "\u06ff" for ch in v["text"]) for v in english), name
