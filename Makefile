@@ -10,6 +10,9 @@ DATA := nlu_data
 MODELS := models
 DEMO_CATALOG := catalogs/demo.csv
 STAMP := $(VENV)/.installed
+MODEL := $(MODELS)/shop.tar.gz
+# What the model is built from: training data, domain, config and the custom NLU code.
+MODEL_INPUTS := config.yml domain.yml $(shell find $(DATA) nlu_components shoplang -name '*.yml' -o -name '*.py' 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -39,8 +42,10 @@ var/shop.db: | $(STAMP)
 db: var/shop.db ## migrate the store (seeding the demo catalog on first use)
 	$(SHOPCTL) db upgrade
 
-train: $(STAMP) ## train the model (Rasa skips it when data, config and domain are unchanged)
-	$(RASA) train --data $(DATA) --out $(MODELS)
+$(MODEL): $(MODEL_INPUTS) | $(STAMP)
+	$(RASA) train --data $(DATA) --out $(MODELS) --fixed-model-name shop
+
+train: $(MODEL) ## train the model, only when data, domain, config or NLU code changed
 
 run: db train ## start the action server and the Rasa server (REST on localhost:5005)
 	scripts/run.sh
@@ -57,7 +62,7 @@ validate: $(STAMP) ## rasa data validate, warnings are failures
 	$(RASA) data validate --data $(DATA) --fail-on-warnings
 
 test-stories: $(STAMP) ## rasa test on the test stories, any wrong prediction fails
-	$(RASA) test core --stories tests/ --model $(MODELS) --out results/stories --fail-on-prediction-errors
+	$(RASA) test core --stories tests/ --model $(MODEL) --out results/stories --fail-on-prediction-errors
 
 test-e2e: $(STAMP) ## REST conversations through real Rasa and action servers
 	$(BIN)/pytest -m e2e

@@ -27,11 +27,11 @@ for _ in $(seq 60); do
 done
 
 if [ "${1:-}" = "shell" ]; then
-  $BIN/rasa shell --model models --endpoints endpoints.yml
+  $BIN/rasa shell --model models/shop.tar.gz --endpoints endpoints.yml
   exit 0
 fi
 
-$BIN/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 &
+$BIN/rasa run --model models/shop.tar.gz --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 &
 rasa_pid=$!
 for _ in $(seq 120); do
   curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 && break

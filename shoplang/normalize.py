@@ -123,5 +123,11 @@ _PRODUCT_TYPE_LOOKUP = _lookup(vocabulary.PRODUCT_TYPES)
 
 
 def canonical_product_type(text: str) -> Optional[str]:
-    """"مانتو", "manto", "manteau" → "manteau"; None for anything else."""
-    return _PRODUCT_TYPE_LOOKUP.get(fold(text))
+    """"مانتو", "manto", "hoodies", "هودی‌ها" → a type key; None for anything else."""
+    key = fold(text)
+    if key in _PRODUCT_TYPE_LOOKUP:
+        return _PRODUCT_TYPE_LOOKUP[key]
+    for suffix in vocabulary.PLURAL_SUFFIXES:
+        if key.endswith(suffix) and key[: -len(suffix)] in _PRODUCT_TYPE_LOOKUP:
+            return _PRODUCT_TYPE_LOOKUP[key[: -len(suffix)]]
+    return None

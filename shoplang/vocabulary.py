@@ -40,12 +40,15 @@ COLORS: tuple[Term, ...] = (
     Term("purple", "بنفش", "purple", ("بنفش", "banafsh", "purple")),
     Term("maroon", "زرشکی", "maroon", ("زرشکی", "zereshki", "maroon", "burgundy")),
     Term("khaki", "خاکی", "khaki", ("خاکی", "khaki")),
+    Term("orange", "نارنجی", "orange", ("نارنجی", "narenji", "orange")),
+    Term("gold", "طلایی", "gold", ("طلایی", "talaei", "talayi", "gold", "golden")),
+    Term("silver", "نقره‌ای", "silver", ("نقره‌ای", "noghrei", "noghreii", "silver")),
 )
 
 LETTER_SIZES: tuple[Term, ...] = (
     Term("XS", "XS", "XS", ("xs", "ایکس اسمال", "ایکس‌اسمال", "xsmall", "x-small", "extra small")),
-    Term("S", "S", "S", ("s", "اسمال", "اسمل", "small", "smal")),
-    Term("M", "M", "M", ("m", "مدیوم", "مدیم", "medium", "midium")),
+    Term("S", "S", "S", ("s", "اسمال", "اسمل", "small", "smal", "esmal")),
+    Term("M", "M", "M", ("m", "مدیوم", "مدیم", "medium", "midium", "madiom", "mediom")),
     Term("L", "L", "L", ("l", "لارج", "large", "larj")),
     Term("XL", "XL", "XL", ("xl", "ایکس لارج", "ایکس‌لارج", "xlarge", "x-large", "extra large", "iks larj")),
     Term("XXL", "XXL", "XXL", ("xxl", "2xl", "دو ایکس لارج", "دوایکس لارج", "xxlarge", "2x large", "do iks larj")),
@@ -122,7 +125,15 @@ PRODUCT_TYPES: tuple[Term, ...] = (
     Term("hoodie", "هودی", "hoodie", ("هودی", "هودیه", "hoodi", "hoodie", "sweatshirt", "سویشرت")),
     Term("coat", "کت", "coat", ("کت", "پالتو", "kot", "palto", "coat", "jacket", "کاپشن", "kapshen")),
     Term("bag", "کیف", "bag", ("کیف", "کیفی", "kif", "bag", "handbag")),
+    Term("skirt", "دامن", "skirt", ("دامن", "daman", "skirt")),
+    Term("blouse", "شومیز", "blouse", ("شومیز", "بلوز", "shomiz", "bluz", "blouse")),
+    Term("sweater", "بافت", "sweater", ("بافت", "ژاکت", "baft", "zhakat", "sweater", "jumper", "cardigan")),
 )
+
+
+# Plural endings stripped when a product type is not recognised as written:
+# "هودی‌ها", "مانتوهای", "hoodies", "dresses".
+PLURAL_SUFFIXES: tuple[str, ...] = (" های", " ها", "های", "ها", "es", "s")
 
 
 def product_type_terms() -> dict[str, Term]:

@@ -73,7 +73,7 @@ def running_assistant(
             processes.append(
                 subprocess.Popen(
                     [
-                        str(BIN / "rasa"), "run", "--model", str(ROOT / "models"), "--endpoints", str(endpoints),
+                        str(BIN / "rasa"), "run", "--model", str(ROOT / "models" / "shop.tar.gz"), "--endpoints", str(endpoints),
                         "--credentials", str(creds), "--port", str(rasa_port), "--interface", "127.0.0.1",
                     ],
                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,

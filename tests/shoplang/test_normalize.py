@@ -72,4 +72,8 @@ def test_product_types_and_digits() -> None:
     assert canonical_product_type("manto") == "manteau"
     assert canonical_product_type("shoes") == "shoes"
     assert canonical_product_type("میز") is None
+    assert canonical_product_type("hoodies") == "hoodie"
+    assert canonical_product_type("dresses") == "dress"
+    assert canonical_product_type("هودی‌ها") == "hoodie"
+    assert canonical_product_type("مانتوهای") == "manteau"
     assert to_persian_digits("B-21 1250") == "B-۲۱ ۱۲۵۰"
