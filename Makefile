@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e lock nlu-vocab clean
+.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e lock nlu-vocab clean bench-store
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,3 +75,6 @@ lock: ## re-resolve all requirements together and rewrite requirements.lock
 
 clean: ## remove trained models and test results (keeps the venv and the store)
 	rm -rf $(MODELS) results .pytest_cache
+
+bench-store: $(STAMP) ## reservations/s with 1, 8, 32 customers on SQLite and PostgreSQL, oversold units (must be 0)
+	$(BIN)/python -m benchmarks.store_bench --out results/bench-store.json

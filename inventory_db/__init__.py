@@ -1,5 +1,11 @@
 """The shop's inventory and order store: a service layer with no Rasa import.
 
 The owner CLI (``shopctl``), the custom actions and the reports all go through the
-service functions here; each takes a SQLAlchemy session from ``database``.
+service functions here; each takes a SQLAlchemy session from ``database`` and the
+caller owns the transaction (``database.transaction``):
+
+- ``catalog``: products and what a customer can still buy; ``catalog_csv``: the owner's file.
+- ``stock``: availability, the movement ledger, the owner's counts.
+- ``reservations``: checkout holds that lapse by themselves.
+- ``orders`` and ``order_states``: idempotent placement, numbering, the status machine.
 """

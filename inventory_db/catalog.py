@@ -1,6 +1,8 @@
 """Reading the catalog: products, their variants, and what is in stock.
 
-Availability here is units on hand; the reservations and orders services refine it.
+``available`` is what a customer can still buy: units on hand less unexpired
+reservations and open orders (see ``stock``). Products and variants a catalog
+import took off sale are not shown.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from inventory_db import stock
 from inventory_db.errors import UnknownProduct
-from inventory_db.models import Product, Variant
+from inventory_db.models import Product
 from shoplang.normalize import canonical_product_code, canonical_product_type, fold
 
 
@@ -68,26 +71,38 @@ class Availability:
         return bool(self.matches)
 
 
-def _info(product: Product) -> ProductInfo:
-    return ProductInfo(
-        code=product.code,
-        name_fa=product.name_fa,
-        name_en=product.name_en,
-        category=product.category,
-        post=product.post,
-        variants=tuple(VariantInfo(v.color, v.size, v.price, v.on_hand) for v in product.variants),
-    )
+def _infos(session: Session, products: list[Product]) -> list[ProductInfo]:
+    variants = [v for p in products for v in p.variants if v.active]
+    committed = stock.committed_units(session, [v.id for v in variants])
+    infos = []
+    for product in products:
+        available = []
+        for v in product.variants:
+            if v.active:
+                reserved, allocated = committed.get(v.id, (0, 0))
+                available.append(VariantInfo(v.color, v.size, v.price, max(v.on_hand - reserved - allocated, 0)))
+        infos.append(
+            ProductInfo(
+                code=product.code,
+                name_fa=product.name_fa,
+                name_en=product.name_en,
+                category=product.category,
+                post=product.post,
+                variants=tuple(available),
+            )
+        )
+    return infos
 
 
 def get_product(session: Session, code: str) -> ProductInfo:
     """The product with ``code`` in any spelling ("b21", "B-۲۱"); UnknownProduct otherwise."""
     canonical = canonical_product_code(code) or code.strip().upper()
     product = session.execute(
-        select(Product).options(selectinload(Product.variants)).where(Product.code == canonical)
+        select(Product).options(selectinload(Product.variants)).where(Product.code == canonical, Product.active)
     ).scalar_one_or_none()
     if product is None:
         raise UnknownProduct(canonical)
-    return _info(product)
+    return _infos(session, [product])[0]
 
 
 def search_products(session: Session, text: str) -> list[ProductInfo]:
@@ -96,13 +111,15 @@ def search_products(session: Session, text: str) -> list[ProductInfo]:
     if not query:
         return []
     category = canonical_product_type(query)
-    products = session.execute(select(Product).options(selectinload(Product.variants)).order_by(Product.code)).scalars()
+    products = session.execute(
+        select(Product).options(selectinload(Product.variants)).where(Product.active).order_by(Product.code)
+    ).scalars()
     found = [
         p
         for p in products
         if p.category == category or query in fold(p.name_fa) or query in fold(p.name_en)
     ]
-    return [_info(p) for p in found]
+    return _infos(session, found)
 
 
 def availability(product: ProductInfo, color: Optional[str] = None, size: Optional[str] = None) -> Availability:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from inventory_db import stock
 from inventory_db.errors import CatalogImportError, RowError
-from inventory_db.models import Product, Variant
+from inventory_db.models import OrderItem, Product, Reservation, Variant
 from shoplang import vocabulary
 from shoplang.normalize import (
     canonical_color,
@@ -57,6 +59,8 @@ class ImportSummary:
     variants_created: int
     variants_updated: int
     variants_removed: int
+    products_deactivated: int = 0  # left out of a --replace file but kept for their orders
+    variants_deactivated: int = 0
 
 
 def _whole_number(text: str) -> Optional[int]:
@@ -141,22 +145,74 @@ def _consistency_errors(rows: list[CatalogRow]) -> list[RowError]:
     return errors
 
 
-def import_catalog(session: Session, rows: Iterable[CatalogRow], replace: bool = False) -> ImportSummary:
+def import_catalog(
+    session: Session,
+    rows: Iterable[CatalogRow],
+    replace: bool = False,
+    actor: str = "owner",
+    now: Optional[datetime] = None,
+) -> ImportSummary:
     """Write validated rows into the store, inside the caller's transaction.
 
     Without ``replace`` products and variants are added or updated; with it the
-    catalog becomes exactly the file and everything not in it is removed.
+    catalog becomes exactly the file. A product or variant left out that an order or
+    reservation refers to is deactivated (hidden from customers, kept for its orders,
+    returns and history) rather than deleted; the rest is deleted. Every change of
+    units on hand is an "import" (or "remove") movement in the stock ledger. A stock
+    count below what reservations and open orders already hold is a row error, and
+    CatalogImportError then leaves the caller's transaction to roll everything back.
     """
     rows = list(rows)
+    now = stock.now_or(now)
+    # Lock every variant first: on PostgreSQL a checkout must not slip in between
+    # reading the holds below and writing the new counts.
+    session.execute(select(Variant.id).order_by(Variant.id).with_for_update(key_share=True)).all()
     existing = {
-        p.code: p for p in session.execute(select(Product).options(selectinload(Product.variants))).scalars()
+        p.code: p
+        for p in session.execute(
+            select(Product).options(selectinload(Product.variants)).execution_options(populate_existing=True)
+        ).scalars()
     }
-    counts = dict.fromkeys(
-        ("products_created", "products_updated", "products_removed", "variants_created", "variants_updated", "variants_removed"), 0
+    committed = stock.committed_units(session, None, now)
+    referenced = set(session.execute(select(OrderItem.variant_id).distinct()).scalars()) | set(
+        session.execute(select(Reservation.variant_id).distinct()).scalars()
     )
+    counts = dict.fromkeys(ImportSummary.__dataclass_fields__, 0)
     by_code: dict[str, list[CatalogRow]] = {}
     for row in rows:
         by_code.setdefault(row.code, []).append(row)
+
+    def take_off(variant: Variant) -> str:
+        """Deactivate a variant orders refer to, delete any other; returns which."""
+        if variant.id in referenced:
+            if variant.active:
+                variant.active = False
+                return "variants_deactivated"
+            return ""
+        if variant.on_hand:
+            stock.record(session, variant, stock.REMOVE, actor, on_hand=-variant.on_hand, now=now)
+        variant.product.variants.remove(variant)
+        return "variants_removed"
+
+    if replace:  # removals first, so a post or code they held is free for the file's rows
+        for code, product in existing.items():
+            if code in by_code:
+                continue
+            if any(v.id in referenced for v in product.variants):
+                if product.active:
+                    product.active, product.post = False, None
+                    counts["products_deactivated"] += 1
+                for variant in list(product.variants):
+                    variant.active = False
+            else:
+                for variant in list(product.variants):
+                    take_off(variant)
+                session.delete(product)
+                counts["products_removed"] += 1
+        session.flush()
+
+    errors: list[RowError] = []
+    created: list[Variant] = []
     for code, product_rows in by_code.items():
         first = product_rows[0]
         post = next((r.post for r in product_rows if r.post), None)
@@ -168,36 +224,55 @@ def import_catalog(session: Session, rows: Iterable[CatalogRow], replace: bool =
         else:
             counts["products_updated"] += 1
         product.name_fa, product.name_en, product.category, product.post = first.name_fa, first.name_en, first.category, post
+        product.active = True
         variants = {(v.color, v.size): v for v in product.variants}
         for row in product_rows:
             variant = variants.pop((row.color, row.size), None)
             if variant is None:
-                product.variants.append(Variant(color=row.color, size=row.size, price=row.price, on_hand=row.stock))
+                variant = Variant(color=row.color, size=row.size, price=row.price, on_hand=row.stock, active=True)
+                product.variants.append(variant)
+                created.append(variant)
                 counts["variants_created"] += 1
-            else:
-                variant.price, variant.on_hand = row.price, row.stock
-                counts["variants_updated"] += 1
+                continue
+            reserved, allocated = committed.get(variant.id, (0, 0))
+            if row.stock < reserved + allocated:
+                errors.append(
+                    RowError(
+                        row.line,
+                        f"stock {row.stock} for {code} {row.color} {row.size} is below the "
+                        f"{reserved + allocated} units reserved or in open orders",
+                    )
+                )
+            delta = row.stock - variant.on_hand
+            variant.price, variant.on_hand, variant.active = row.price, row.stock, True
+            if delta:
+                stock.record(session, variant, stock.IMPORT, actor, on_hand=delta, now=now)
+            counts["variants_updated"] += 1
         if replace:
             for variant in variants.values():
-                product.variants.remove(variant)
-                counts["variants_removed"] += 1
-    if replace:
-        for code, product in existing.items():
-            if code not in by_code:
-                session.delete(product)
-                counts["products_removed"] += 1
+                taken = take_off(variant)
+                if taken:
+                    counts[taken] += 1
+    if errors:
+        raise CatalogImportError(errors)
+    session.flush()
+    for variant in created:
+        if variant.on_hand:
+            stock.record(session, variant, stock.IMPORT, actor, on_hand=variant.on_hand, now=now)
     session.flush()
     return ImportSummary(**counts)
 
 
 def export_catalog(session: Session, stream: IO[str]) -> int:
-    """Write the catalog as a CSV the importer reads back unchanged; returns rows written."""
+    """Write the catalog on sale as a CSV the importer reads back unchanged; returns rows written."""
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     count = 0
-    products = session.execute(select(Product).options(selectinload(Product.variants)).order_by(Product.code)).scalars()
+    products = session.execute(
+        select(Product).options(selectinload(Product.variants)).where(Product.active).order_by(Product.code)
+    ).scalars()
     for product in products:
-        for v in product.variants:
+        for v in (v for v in product.variants if v.active):
             writer.writerow(
                 (product.code, product.name_fa, product.name_en, product.category, v.color, v.size, v.price, v.on_hand, product.post or "")
             )

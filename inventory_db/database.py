@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 DEFAULT_DATABASE_URL = "sqlite:///var/shop.db"
 
@@ -35,12 +36,22 @@ def make_engine(url: Optional[str] = None) -> Engine:
 
     WAL lets the action server read while the owner CLI writes; the busy timeout
     makes concurrent writers wait for each other instead of failing at once.
+    SQLite connections are pooled (SQLAlchemy 1.4 would open and close one per
+    transaction, and closing the last one checkpoints the WAL: ~5 ms each time);
+    a pooled connection is used by one thread at a time, so sharing it is safe.
     """
     url = url or database_url()
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"timeout": 30})
+        engine = create_engine(
+            url,
+            future=True,
+            poolclass=QueuePool,
+            pool_size=5,
+            max_overflow=27,
+            connect_args={"timeout": 30, "check_same_thread": False},
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -34,3 +34,77 @@ class CatalogImportError(StoreError):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(str(error) for error in errors))
         self.errors = errors
+
+
+class UnknownVariant(StoreError):
+    """The product exists but is not made (or no longer sold) in this colour and size."""
+
+    def __init__(self, code: str, color: str, size: str) -> None:
+        super().__init__(f"{code} has no variant {color} {size}")
+        self.code, self.color, self.size = code, color, size
+
+
+class InvalidQuantity(StoreError):
+    """A quantity that is not a positive whole number, or more than one order may hold."""
+
+    def __init__(self, quantity: object, reason: str = "must be a whole number from 1") -> None:
+        super().__init__(f"quantity {quantity!r} {reason}")
+        self.quantity = quantity
+
+
+class OutOfStock(StoreError):
+    """Fewer units are available than asked for; ``available`` says how many are."""
+
+    def __init__(self, code: str, color: str, size: str, requested: int, available: int) -> None:
+        super().__init__(f"{code} {color} {size}: {requested} asked, {max(available, 0)} available")
+        self.code, self.color, self.size = code, color, size
+        self.requested = requested
+        self.available = max(available, 0)
+
+
+class StockCommitted(StoreError):
+    """Units on hand cannot drop below what reservations and open orders already hold."""
+
+    def __init__(self, code: str, color: str, size: str, on_hand: int, committed: int) -> None:
+        super().__init__(
+            f"{code} {color} {size}: cannot set stock to {on_hand}, {committed} units are reserved or in open "
+            "orders (cancel those first)"
+        )
+        self.code, self.color, self.size = code, color, size
+        self.on_hand, self.committed = on_hand, committed
+
+
+class UnknownReservation(StoreError):
+    """No reservation has this id (for this customer)."""
+
+    def __init__(self, reservation_id: int) -> None:
+        super().__init__(f"no reservation {reservation_id}")
+        self.reservation_id = reservation_id
+
+
+class ReservationNotActive(StoreError):
+    """The hold was already released, expired or turned into an order."""
+
+    def __init__(self, reservation_id: int, status: str) -> None:
+        super().__init__(f"reservation {reservation_id} is {status}")
+        self.reservation_id, self.status = reservation_id, status
+
+
+class UnknownOrder(StoreError):
+    """No order has this number."""
+
+    def __init__(self, number: object) -> None:
+        super().__init__(f"no order {number}")
+        self.number = number
+
+
+class InvalidOrder(StoreError):
+    """An order request missing something it needs (items, a name, an address…)."""
+
+
+class IllegalTransition(StoreError):
+    """The order's status does not allow this step (e.g. shipping an unpaid order)."""
+
+    def __init__(self, number: int, from_status: str, to_status: str) -> None:
+        super().__init__(f"order {number} is {from_status} and cannot become {to_status}")
+        self.number, self.from_status, self.to_status = number, from_status, to_status

@@ -25,3 +25,8 @@ def alembic_config(url: Optional[str] = None) -> Config:
 def upgrade(url: Optional[str] = None, revision: str = "head") -> None:
     """Apply every migration up to ``revision``; a no-op when already there."""
     command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: Optional[str] = None, revision: str = "-1") -> None:
+    """Undo migrations down to ``revision`` (tests check every migration reverses)."""
+    command.downgrade(alembic_config(url), revision)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic import context
 
+import inventory_db
 from inventory_db.database import database_url, make_engine
 from inventory_db.models import Base
+
+# Every feature's tables are on Base, in a module named *models; load them all so
+# autogenerate and `alembic check` compare the whole schema, not just models.py.
+for _module in pkgutil.iter_modules(inventory_db.__path__):
+    if _module.name.endswith("models"):
+        importlib.import_module(f"inventory_db.{_module.name}")
 
 config = context.config
 url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url") or database_url()

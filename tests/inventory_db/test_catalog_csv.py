@@ -8,18 +8,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import catalog, catalog_csv
+from inventory_db import catalog, catalog_csv, orders, reservations, stock
 from inventory_db.database import transaction
-from inventory_db.errors import CatalogImportError, UnknownProduct
+from inventory_db.errors import CatalogImportError, UnknownProduct, UnknownVariant
 from inventory_db.models import Product, Variant
+from tests.inventory_db.helpers import assert_ledger_matches, item, level, place
 
 HEADER = "code,name_fa,name_en,category,color,size,price,stock,post\n"
 
 
-def _import(factory: sessionmaker, text: str, replace: bool = False) -> catalog_csv.ImportSummary:
+def _import(factory: sessionmaker, text: str, replace: bool = False, actor: str = "owner") -> catalog_csv.ImportSummary:
     rows = catalog_csv.parse_catalog(io.StringIO(text))
     with transaction(factory) as session:
-        return catalog_csv.import_catalog(session, rows, replace=replace)
+        return catalog_csv.import_catalog(session, rows, replace=replace, actor=actor)
 
 
 def _counts(factory: sessionmaker) -> tuple[int, int]:
@@ -96,3 +97,68 @@ def test_export_reads_back_unchanged(demo_store: sessionmaker) -> None:
     rows = catalog_csv.parse_catalog(io.StringIO(out.getvalue()))
     assert len(rows) == written == _counts(demo_store)[1]
     assert {(r.code, r.color, r.size, r.stock) for r in rows} >= {("B-21", "black", "L", 3), ("K-40", "white", "38", 3)}
+
+
+def _history(factory: sessionmaker, code: str) -> list[tuple[str, str, str, int]]:
+    with transaction(factory) as session:
+        return [(m.reason, m.color, m.size, m.on_hand_delta) for m in stock.history(session, code)]
+
+
+def test_imports_are_stock_movements(store: sessionmaker) -> None:
+    assert _history(store, "K-40")[:2] == [("import", "white", "37", 2), ("import", "white", "38", 3)]
+    _import(store, HEADER + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,38,2100000,5,\n", actor="maryam")
+    assert _history(store, "K-40")[-1] == ("import", "white", "38", 2)
+    with transaction(store) as session:
+        assert stock.history(session, "K-40")[-1].actor == "maryam"
+    _import(store, HEADER + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,38,2100000,5,\n")
+    assert len(_history(store, "K-40")) == 5  # an unchanged count is not a movement
+    assert_ledger_matches(store)
+
+
+def test_a_count_below_what_is_held_or_ordered_is_a_row_error(store: sessionmaker) -> None:
+    with transaction(store) as session:
+        reservations.reserve(session, "K-40", "white", "38", 2, "ig-1")
+    text = HEADER + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,37,2100000,9,\n" + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,38,2100000,1,\n"
+    with pytest.raises(CatalogImportError) as raised:
+        _import(store, text)
+    assert [(e.line, "below the 2 units" in e.reason) for e in raised.value.errors] == [(3, True)]
+    assert "below the 2 units reserved or in open orders" in str(raised.value)
+    assert (level(store, "K-40", "white", "37").on_hand, level(store, "K-40", "white", "38").on_hand) == (2, 3)
+
+
+def test_replace_keeps_products_with_orders_off_sale_and_deletes_the_rest(store: sessionmaker) -> None:
+    number = place(store, "k", items=[item("B-21", "black", "L", 1)]).number
+    with transaction(store) as session:
+        reservations.reserve(session, "H-3", "gray", "M", 1, "ig-2")
+    new_file = (
+        HEADER
+        + "H-3,هودی دورس,Fleece hoodie,hoodie,gray,L,870000,2,C8dmoB21\n"  # takes B-21's post
+        + "N-1,شال نو,New shawl,shawl,white,free,100000,1,\n"
+    )
+    summary = _import(store, new_file, replace=True)
+    assert (summary.products_deactivated, summary.products_removed, summary.products_created) == (1, 5, 1)
+    assert (summary.variants_deactivated, summary.variants_removed) == (1, 2)  # H-3 gray M kept, M pink and XL black gone
+    with transaction(store) as session:
+        with pytest.raises(UnknownProduct):
+            catalog.get_product(session, "B-21")  # hidden from customers
+        assert [(v.color, v.size) for v in catalog.get_product(session, "H-3").variants] == [("gray", "L")]
+        owner_view = stock.product_stock(session, "B-21")
+        assert not owner_view.active and all(not v.active for v in owner_view.variants)
+        with pytest.raises(UnknownProduct):
+            reservations.reserve(session, "B-21", "black", "M", 1, "ig-3")
+        assert stock.history(session, "SH-12")[-1].reason == "remove"  # deleted, its history kept
+    with pytest.raises(UnknownVariant):
+        place(store, "k2", items=[item("H-3", "gray", "M", 1)])
+    with transaction(store) as session:  # the order still ships, cancels or returns
+        orders.mark_paid(session, number, actor="owner")
+        orders.ship(session, number, "T1", actor="owner")
+        orders.return_order(session, number, actor="owner")
+    out = io.StringIO()
+    with transaction(store) as session:
+        catalog_csv.export_catalog(session, out)
+    assert {r.code for r in catalog_csv.parse_catalog(io.StringIO(out.getvalue()))} == {"H-3", "N-1"}
+    _import(store, HEADER + "B-21,مانتو کتان,Linen manteau,manteau,black,L,1250000,3,\n")
+    with transaction(store) as session:
+        back = catalog.get_product(session, "B-21")
+    assert [(v.color, v.size, v.available) for v in back.variants] == [("black", "L", 3)]
+    assert_ledger_matches(store)

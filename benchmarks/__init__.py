@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench-*`: not tests, and not timed by pytest."""
