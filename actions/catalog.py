@@ -43,7 +43,9 @@ class ActionAnswerProductQuery(Action):
     ) -> List[Dict[Text, Any]]:
         language = reply_language(tracker)
         text = tracker.latest_message.get("text") or ""
-        code = _entity(tracker, "product_code") or next(iter(find_product_codes(text)), None)
+        # The product a channel knows from context: a shared post or story reply.
+        shared = (tracker.latest_message.get("metadata") or {}).get("product_code")
+        code = _entity(tracker, "product_code") or next(iter(find_product_codes(text)), None) or shared
         product_words = _entity(tracker, "product")
         fresh = bool(code or product_words)
         color = canonical_color(_entity(tracker, "color") or "") or (None if fresh else tracker.get_slot("color"))

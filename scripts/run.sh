@@ -4,6 +4,12 @@
 #   scripts/run.sh shell   a chat in this terminal
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Settings: .env (yours, git-ignored) over .env.example's placeholders, which are
+# enough to start locally; the Instagram channel needs real values to talk to Meta.
+set -a
+. ./.env.example
+[ -f .env ] && . ./.env
+set +a
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}

@@ -12,6 +12,7 @@ def make_tracker(
     intent: str = "ask_availability",
     entities: Optional[list[dict[str, Any]]] = None,
     slots: Optional[dict[str, Any]] = None,
+    metadata: Optional[dict[str, Any]] = None,
 ) -> Tracker:
     """A tracker whose latest message is ``text`` with the given parse."""
     return Tracker.from_dict(
@@ -22,6 +23,7 @@ def make_tracker(
                 "text": text,
                 "intent": {"name": intent, "confidence": 0.99},
                 "entities": [{"entity": e, "value": v} for e, v in (entities or [])],
+                "metadata": metadata or {},
             },
             "events": [],
             "paused": False,

@@ -123,3 +123,9 @@ async def test_language_follows_the_latest_message() -> None:
     assert await detect("Do you have this in black?", "fa") == "en"
     assert await detect("salam in manto mojode?", "en") == "fa"
     assert await detect("B-21", "en") == "en"
+
+
+async def test_a_question_under_a_shared_post_is_about_that_product() -> None:
+    messages, slots = await answer("این موجوده؟", entities=[], metadata={"product_code": "K-40"})
+    assert messages[0]["response"] == "utter_product_overview"
+    assert slots["product_code"] == "K-40"

@@ -1,0 +1,480 @@
+"""Instagram Direct as a Rasa channel: ``InstagramInput`` (webhook) and ``InstagramOutput``.
+
+Registered in credentials.yml as ``channels.instagram.InstagramInput``; Meta calls
+``/webhooks/instagram/webhook``. The webhook checks Meta's signature over the raw
+bytes, answers 200 at once and leaves the work to per-customer background queues,
+where each message is claimed by its mid in the database (so a redelivery is
+dropped, even after a restart), turned into a Rasa ``UserMessage`` and handled in
+the order the customer sent it. Comments asking a price get one private reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session, sessionmaker
+
+from channels import comment_replies
+from channels import instagram_texts as texts
+from channels.instagram_send import (
+    DEFAULT_API_VERSION,
+    HUMAN_AGENT_TAG,
+    INSTAGRAM_LOGIN_HOST,
+    GraphApiClient,
+    GraphApiError,
+    GraphConfig,
+    generic_template,
+    image_message,
+    product_card,
+    quick_replies,
+    split_text,
+)
+from channels.instagram_webhook import (
+    MAX_BODY_BYTES,
+    SIGNATURE_HEADER,
+    CommentEvent,
+    MalformedPayload,
+    MessageEvent,
+    ReferralEvent,
+    SharedMedia,
+    WebhookReferral,
+    parse_delivery,
+    signature_is_valid,
+)
+from channels.instagram_worker import SenderQueues
+from channels.shared_posts import SharedPosts
+from inventory_db import message_log
+from inventory_db.database import make_engine, make_session_factory, transaction
+from inventory_db.errors import UnknownProduct
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+REQUIRED_CREDENTIALS = ("verify_token", "app_secret", "access_token")
+STANDARD_WINDOW = timedelta(hours=24)  # Meta: replies only within 24 h of the customer's last message
+HUMAN_AGENT_WINDOW = timedelta(days=7)  # ... or 7 days for a person, with the HUMAN_AGENT tag
+PRIVATE_REPLY_WINDOW = timedelta(days=7)  # a comment may get its private reply for 7 days
+
+# Intent messages for messages that carry no text, so they skip NLU as buttons do.
+SHARED_POST_INTENT = "share_post"
+IMAGE_INTENT = "send_image"
+ATTACHMENT_INTENT = "send_attachment"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class InstagramSettings:
+    """The channel's configuration, as read from credentials.yml."""
+
+    verify_token: str
+    app_secret: str
+    graph: GraphConfig
+    database_url: Optional[str] = None  # None: DATABASE_URL, as everywhere in the store
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[Text, Any]) -> "InstagramSettings":
+        values = {key: str(value).strip() for key, value in credentials.items() if value not in (None, "")}
+        missing = [key for key in REQUIRED_CREDENTIALS if not values.get(key)]
+        if missing:
+            raise RasaException(
+                f"The instagram channel is missing {', '.join(missing)} in credentials.yml "
+                f"(set INSTAGRAM_VERIFY_TOKEN, INSTAGRAM_APP_SECRET and INSTAGRAM_ACCESS_TOKEN; "
+                f"see docs/instagram.md). Refusing to start without them."
+            )
+        graph = GraphConfig(
+            access_token=values["access_token"],
+            base_url=values.get("graph_base_url") or INSTAGRAM_LOGIN_HOST,
+            api_version=values.get("graph_api_version") or DEFAULT_API_VERSION,
+            account_id=values.get("account_id") or "me",
+        )
+        return cls(values["verify_token"], values["app_secret"], graph, values.get("database_url"))
+
+
+LastContact = Callable[[str], Awaitable[Optional[datetime]]]
+
+
+class InstagramOutput(OutputChannel):
+    """Sends the bot's answers through the Send API, inside Meta's messaging window."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "instagram"
+
+    def __init__(
+        self,
+        client: GraphApiClient,
+        last_contact: LastContact,
+        *,
+        human_agent: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.client = client
+        self._last_contact = last_contact
+        self.human_agent = human_agent
+        self._clock = clock
+
+    async def window_is_open(self, recipient_id: Text) -> bool:
+        """Meta accepts a message only so long after the customer's last one."""
+        last = await self._last_contact(recipient_id)
+        if last is None:
+            return False
+        window = HUMAN_AGENT_WINDOW if self.human_agent else STANDARD_WINDOW
+        return self._clock() - last <= window
+
+    async def send_message(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
+        """One Send API call; False when refused (window closed, or Meta said no)."""
+        if not await self.window_is_open(recipient_id):
+            logger.warning(
+                "Not sending to %s: outside the %s messaging window",
+                recipient_id, "7-day human agent" if self.human_agent else "24-hour",
+            )
+            return False
+        try:
+            await self.client.send_message(
+                {"id": recipient_id}, message, tag=HUMAN_AGENT_TAG if self.human_agent else None
+            )
+        except GraphApiError:
+            return False  # logged with Meta's code by the client; the conversation goes on
+        return True
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in split_text(text):
+            await self.send_message(recipient_id, {"text": part})
+
+    async def send_quick_replies(
+        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        """Buttons become quick replies under the last part of the text."""
+        parts = split_text(text) or ["…"]
+        for part in parts[:-1]:
+            await self.send_message(recipient_id, {"text": part})
+        message: Dict[Text, Any] = {"text": parts[-1]}
+        replies = quick_replies(buttons)
+        if replies:
+            message["quick_replies"] = replies
+        await self.send_message(recipient_id, message)
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self.send_message(recipient_id, image_message(image))
+
+    async def send_attachment(self, recipient_id: Text, attachment: Any, **kwargs: Any) -> None:
+        if isinstance(attachment, dict):
+            await self.send_message(recipient_id, {"attachment": attachment})
+        else:
+            await self.send_text_message(recipient_id, str(attachment))
+
+    async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]], **kwargs: Any) -> None:
+        await self.send_message(recipient_id, generic_template(elements))
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """``{"product_cards": [...]}`` from the actions, or a raw Send API ``message``."""
+        cards = json_message.get("product_cards")
+        if isinstance(cards, list):
+            language = json_message.get("language") if json_message.get("language") in ("fa", "en") else "fa"
+            elements = [
+                product_card(
+                    code=str(card.get("code", "")),
+                    title=str(card.get("title", "")),
+                    price=str(card.get("price", "")),
+                    image_url=card.get("image_url"),
+                    order_title=str(card.get("order_title") or texts.ORDER_BUTTON[language]),
+                    payload=card.get("order_payload"),
+                )
+                for card in cards
+                if isinstance(card, dict)
+            ]
+            await self.send_elements(recipient_id, elements)
+        else:
+            await self.send_message(recipient_id, json_message)
+
+    async def send_typing(self, recipient_id: Text) -> None:
+        """The typing bubble while the bot works; failing to show it is not worth a retry."""
+        try:
+            await self.client.send_sender_action(recipient_id, "typing_on")
+        except GraphApiError:
+            pass
+
+
+class InstagramInput(InputChannel):
+    """Meta's Instagram webhook: verification, signed deliveries, background processing."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "instagram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(InstagramSettings.from_credentials(credentials))
+
+    def __init__(
+        self,
+        settings: InstagramSettings,
+        session_factory: Optional[sessionmaker] = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.client = GraphApiClient(settings.graph)
+        self.queues = SenderQueues()
+        self._session_factory = session_factory
+        self._engine = None
+        self._clock = clock
+        self.shared_posts = SharedPosts(self.client, self._db, clock)
+
+    # --- database, off the event loop ------------------------------------------
+
+    def _sessions(self) -> sessionmaker:
+        if self._session_factory is None:
+            self._engine = make_engine(self.settings.database_url)
+            self._session_factory = make_session_factory(self._engine)
+        return self._session_factory
+
+    @staticmethod
+    def _in_transaction(sessions: sessionmaker, work: Callable[[Session], T]) -> T:
+        with transaction(sessions) as session:
+            return work(session)
+
+    async def _db(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one transaction on a worker thread; the event loop stays free."""
+        sessions = self._sessions()  # made here, on the loop, so threads never race to make it
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, functools.partial(self._in_transaction, sessions, work))
+
+    async def _last_contact(self, sender_id: str) -> Optional[datetime]:
+        return await self._db(lambda session: message_log.last_customer_message_at(session, sender_id))
+
+    async def close(self) -> None:
+        """Finish queued messages, close the HTTP session and the database engine."""
+        await self.queues.close()
+        await self.client.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+    # --- Rasa's channel API ------------------------------------------------------
+
+    def get_output_channel(self) -> OutputChannel:
+        return InstagramOutput(self.client, self._last_contact, clock=self._clock)
+
+    def human_agent_output(self) -> InstagramOutput:
+        """For a person answering from the shop: HUMAN_AGENT tag, 7-day window."""
+        return InstagramOutput(self.client, self._last_contact, human_agent=True, clock=self._clock)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("instagram_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            token = request.args.get("hub.verify_token") or ""
+            challenge = request.args.get("hub.challenge")
+            if (
+                request.args.get("hub.mode") == "subscribe"
+                and challenge is not None
+                and hmac.compare_digest(token.encode("utf-8"), self.settings.verify_token.encode("utf-8"))
+            ):
+                return response.text(challenge)
+            logger.warning("Instagram webhook verification failed: wrong hub.verify_token or hub.mode")
+            return response.text("forbidden", status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            if len(body) > MAX_BODY_BYTES:
+                return response.text("payload too large", status=400)
+            if not signature_is_valid(self.settings.app_secret, body, request.headers.get(SIGNATURE_HEADER)):
+                logger.warning("Instagram webhook with a missing or wrong %s header refused", SIGNATURE_HEADER)
+                return response.text("invalid signature", status=403)
+            try:
+                delivery = parse_delivery(body)
+            except MalformedPayload as error:
+                logger.warning("Instagram webhook body refused: %s", error)
+                return response.text("malformed payload", status=400)
+            if delivery.object in ("instagram", "page"):
+                try:
+                    self.enqueue(delivery.events, on_new_message)
+                except RuntimeError:  # shutting down: let Meta deliver it again later
+                    return response.text("shutting down", status=503)
+            return response.text("EVENT_RECEIVED")
+
+        @webhook.listener("before_server_stop")
+        async def stop(_app: Any, _loop: Any) -> None:
+            await self.close()
+
+        return webhook
+
+    def enqueue(self, events: Iterable[Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Queue every event of a delivery, each customer's in the order they wrote."""
+        ordered = sorted(events, key=lambda event: getattr(event, "timestamp_ms", 0))  # stable
+        for event in ordered:
+            if isinstance(event, MessageEvent):
+                job = functools.partial(self._handle_message, event, on_new_message)
+                self.queues.submit(event.sender_id, job)
+            elif isinstance(event, ReferralEvent):
+                self.queues.submit(event.sender_id, functools.partial(self._handle_referral, event))
+            elif isinstance(event, CommentEvent):
+                self.queues.submit(f"comment:{event.from_id}", functools.partial(self._handle_comment, event))
+
+    # --- background work -----------------------------------------------------------
+
+    def _event_time(self, timestamp_ms: int) -> datetime:
+        if timestamp_ms <= 0:
+            return self._clock()
+        return min(datetime.fromtimestamp(timestamp_ms / 1000, timezone.utc), self._clock())
+
+    async def _handle_message(
+        self, event: MessageEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        written_at = self._event_time(event.timestamp_ms)
+
+        def claim(session: Session) -> bool:
+            if not message_log.claim(session, message_log.MESSAGE, event.mid, event.sender_id):
+                return False
+            message_log.touch_customer(session, event.sender_id, written_at)
+            if event.referral is not None:
+                message_log.record_referral(session, event.sender_id, _referral(event.referral, event.timestamp_ms))
+            return True
+
+        if not await self._db(claim):
+            logger.info("Dropping Instagram message %s: already handled", event.mid)
+            return
+        outcome = "failed"
+        try:
+            output = InstagramOutput(self.client, _known(written_at), clock=self._clock)
+            user_message = await self._user_message(event, output)
+            if user_message is None:
+                outcome = "skipped"
+                return
+            await output.send_typing(event.sender_id)
+            await on_new_message(user_message)
+            outcome = "done"
+        finally:
+            await self._db(lambda session: message_log.finish(session, message_log.MESSAGE, event.mid, outcome))
+
+    async def _user_message(self, event: MessageEvent, output: InstagramOutput) -> Optional[UserMessage]:
+        """The Rasa message for an Instagram event: button payloads as intents, context as metadata."""
+        metadata: Dict[str, Any] = {
+            "instagram": {"mid": event.mid, "kind": event.kind, "timestamp_ms": event.timestamp_ms}
+        }
+        text = event.text
+        if event.payload:
+            metadata["payload"] = event.payload
+            if event.payload.startswith("/"):
+                text = event.payload  # "/ask_availability{...}": an intent, no NLU guessing
+        if event.attachments:
+            metadata["attachments"] = [{"type": a.type, "url": a.url} for a in event.attachments]
+        if event.images:
+            metadata["image_url"] = event.images[0]
+        if event.referral is not None:
+            metadata["referral"] = _referral_dict(event.referral)
+
+        product_code = None
+        if event.shared_media is not None:
+            metadata["shared_media"] = {"kind": event.shared_media.kind, "media_id": event.shared_media.media_id}
+            product_code = await self.shared_posts.product_for(event.shared_media)
+            if product_code:
+                self.shared_posts.remember(event.sender_id, product_code)
+                metadata["product_source"] = f"shared_{event.shared_media.kind}"
+        else:
+            product_code = self.shared_posts.recently_shared(event.sender_id)
+            if product_code:
+                metadata["product_source"] = "recently_shared"
+        if product_code:
+            metadata["product_code"] = product_code
+
+        if not text:
+            if event.shared_media is not None:
+                entities = json.dumps({"product_code": product_code}) if product_code else ""
+                text = f"/{SHARED_POST_INTENT}{entities}"
+            elif event.images:
+                text = f"/{IMAGE_INTENT}"
+            elif event.attachments:
+                text = f"/{ATTACHMENT_INTENT}"
+            else:
+                return None
+        return UserMessage(
+            text=text,
+            output_channel=output,
+            sender_id=event.sender_id,
+            input_channel=self.name(),
+            message_id=event.mid,
+            metadata=metadata,
+        )
+
+    async def _handle_referral(self, event: ReferralEvent) -> None:
+        referral = _referral(event.referral, event.timestamp_ms)
+        await self._db(lambda session: message_log.record_referral(session, event.sender_id, referral))
+
+    async def _handle_comment(self, event: CommentEvent) -> None:
+        """One private reply in Direct to a price/availability comment on a product post."""
+        if event.from_id == event.account_id or not comment_replies.asks_price_or_availability(event.text):
+            return
+        if self._clock() - datetime.fromtimestamp(event.time_s, timezone.utc) > PRIVATE_REPLY_WINDOW:
+            logger.info("Comment %s is older than 7 days: no private reply", event.comment_id)
+            return
+        code = await self.shared_posts.product_for(SharedMedia("post", event.media_id, None))
+        if code is None:
+            return
+        sender = event.from_id or event.comment_id
+        if not await self._db(lambda s: message_log.claim(s, message_log.COMMENT, event.comment_id, sender)):
+            logger.info("Comment %s already has its private reply", event.comment_id)
+            return
+        outcome = "failed"
+        try:
+            reply = await self._db(lambda session: comment_replies.answer(session, code, event.text))
+            # Meta allows a single private reply per comment: it must fit one message.
+            await self.client.send_message(
+                {"comment_id": event.comment_id}, {"text": split_text(reply)[0]}, messaging_type=None
+            )
+            outcome = "done"
+        except (GraphApiError, UnknownProduct) as error:
+            logger.warning("No private reply to comment %s: %s", event.comment_id, error)
+        finally:
+            await self._db(lambda s: message_log.finish(s, message_log.COMMENT, event.comment_id, outcome))
+
+
+def _known(written_at: datetime) -> LastContact:
+    """A reply to a message just received: its window starts at that message, no lookup."""
+
+    async def last_contact(_sender_id: str) -> Optional[datetime]:
+        return written_at
+
+    return last_contact
+
+
+def _referral(referral: WebhookReferral, timestamp_ms: int) -> message_log.Referral:
+    return message_log.Referral(
+        source=referral.source,
+        referral_type=referral.referral_type,
+        ref=referral.ref,
+        ad_id=referral.ad_id,
+        event_time_ms=timestamp_ms,
+    )
+
+
+def _referral_dict(referral: WebhookReferral) -> Dict[str, Optional[str]]:
+    return {"source": referral.source, "type": referral.referral_type, "ref": referral.ref, "ad_id": referral.ad_id}

@@ -1,0 +1,307 @@
+"""Meta's Instagram webhook: request authenticity and payloads parsed into typed events.
+
+Pure functions, no I/O: the channel checks a request with ``signature_is_valid`` and
+turns its raw body into events with ``parse_delivery``. Parsing never trusts the
+shape of the JSON: an event it cannot read is counted and skipped, never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Optional, Union
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+MAX_BODY_BYTES = 1024 * 1024  # Meta's deliveries are a few KiB; anything near this is not Meta
+_SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
+
+
+class MalformedPayload(ValueError):
+    """The body is not a webhook delivery we can read (bad JSON or wrong shape)."""
+
+
+def signature_is_valid(app_secret: str, body: bytes, header: Optional[str]) -> bool:
+    """True when ``header`` is ``sha256=<hex>`` of the HMAC-SHA256 of the raw ``body``.
+
+    Always over the bytes as received: re-serialised JSON differs (escapes of Persian
+    letters, key order, spaces), so it would never match.
+    """
+    if not app_secret or not header:
+        return False
+    match = _SIGNATURE.fullmatch(header.strip())
+    if match is None:
+        return False
+    expected = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode("ascii"), match.group(1).lower().encode("ascii"))
+
+
+def sign(app_secret: str, body: bytes) -> str:
+    """The header value Meta would send for ``body`` (for tests and local tools)."""
+    return "sha256=" + hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class WebhookReferral:
+    """Meta's referral object: an ad, an ig.me link or another entry point."""
+
+    source: Optional[str]
+    referral_type: Optional[str]
+    ref: Optional[str]
+    ad_id: Optional[str]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    type: str  # image, video, audio, file, share, ig_post, ig_reel, story_mention, ...
+    url: Optional[str] = None
+    media_id: Optional[str] = None
+    title: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SharedMedia:
+    """A post or reel the customer shared, or the story they replied to."""
+
+    kind: str  # "post", "reel" or "story"
+    media_id: Optional[str]
+    url: Optional[str]
+
+
+@dataclass(frozen=True)
+class MessageEvent:
+    """A customer's message or button tap (postback); ``mid`` is the dedupe key."""
+
+    account_id: str
+    sender_id: str
+    mid: str
+    timestamp_ms: int
+    kind: str = "message"  # "message" or "postback"
+    text: Optional[str] = None
+    payload: Optional[str] = None  # quick_reply.payload or postback.payload
+    title: Optional[str] = None  # postback button title
+    attachments: tuple[Attachment, ...] = ()
+    shared_media: Optional[SharedMedia] = None
+    referral: Optional[WebhookReferral] = None
+
+    @property
+    def images(self) -> list[str]:
+        return [a.url for a in self.attachments if a.type == "image" and a.url]
+
+
+@dataclass(frozen=True)
+class ReferralEvent:
+    """A customer entered the thread from an ad or link without writing (messaging_referral)."""
+
+    account_id: str
+    sender_id: str
+    timestamp_ms: int
+    referral: WebhookReferral
+
+
+@dataclass(frozen=True)
+class CommentEvent:
+    """A comment on one of the shop's posts (webhook field ``comments``)."""
+
+    account_id: str
+    comment_id: str
+    media_id: Optional[str]
+    from_id: Optional[str]
+    from_username: Optional[str]
+    text: str
+    time_s: float  # when Meta reported it, epoch seconds
+
+
+Event = Union[MessageEvent, ReferralEvent, CommentEvent]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Every event of one webhook POST, in order, and how many were not for us."""
+
+    object: str
+    events: tuple[Event, ...] = field(default_factory=tuple)
+    ignored: int = 0
+
+
+def _str(value: Any) -> Optional[str]:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def _epoch_ms(value: Any) -> int:
+    """Meta's times are epoch milliseconds in messaging, seconds in ``changes``."""
+    number = float(value)
+    return int(number if number > 1e11 else number * 1000)
+
+
+def _epoch_seconds(value: Any, fallback: Any = None) -> float:
+    """A comment's time: epoch numbers or Graph's "2017-08-31T18:10:30+0000"; else ``fallback``."""
+    for candidate in (value, fallback):
+        if candidate in (None, ""):
+            continue
+        try:
+            return _epoch_ms(candidate) / 1000
+        except (TypeError, ValueError):
+            pass
+        try:
+            return datetime.strptime(str(candidate), "%Y-%m-%dT%H:%M:%S%z").timestamp()
+        except ValueError:
+            pass
+    return 0.0
+
+
+def _referral(raw: Any) -> Optional[WebhookReferral]:
+    if not isinstance(raw, dict):
+        return None
+    return WebhookReferral(
+        source=_str(raw.get("source")),
+        referral_type=_str(raw.get("type")),
+        ref=_str(raw.get("ref")),
+        ad_id=_str(raw.get("ad_id")),
+    )
+
+
+def _attachments(raw: Any) -> tuple[Attachment, ...]:
+    found = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            continue
+        payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}
+        media_id = _str(payload.get("ig_post_media_id") or payload.get("reel_video_id") or payload.get("id"))
+        found.append(Attachment(item["type"], _str(payload.get("url")), media_id, _str(payload.get("title"))))
+    return tuple(found)
+
+
+_SHARE_KINDS = {"ig_post": "post", "share": "post", "ig_reel": "reel", "reel": "reel"}
+
+
+def _shared_media(message: dict, attachments: tuple[Attachment, ...]) -> Optional[SharedMedia]:
+    """The post, reel or story a message refers to; ``ig_post`` wins over legacy ``share``."""
+    reply_to = message.get("reply_to")
+    story = reply_to.get("story") if isinstance(reply_to, dict) else None
+    if isinstance(story, dict) and (story.get("id") or story.get("url")):
+        return SharedMedia("story", _str(story.get("id")), _str(story.get("url")))
+    ranked = sorted(
+        (a for a in attachments if a.type in _SHARE_KINDS), key=lambda a: a.type not in ("ig_post", "ig_reel")
+    )
+    if ranked:
+        best = ranked[0]
+        return SharedMedia(_SHARE_KINDS[best.type], best.media_id, best.url)
+    return None
+
+
+def _messaging_event(account_id: str, raw: dict) -> Optional[Event]:
+    """One item of ``entry[].messaging``; None for anything that is not the customer's."""
+    sender_id = _str((raw.get("sender") or {}).get("id"))
+    if not sender_id or sender_id == account_id:
+        return None  # our own messages come back as echoes
+    timestamp_ms = _epoch_ms(raw.get("timestamp") or 0)
+
+    message = raw.get("message")
+    if isinstance(message, dict):
+        if message.get("is_echo") or message.get("is_deleted") or message.get("is_unsupported"):
+            return None
+        mid = _str(message.get("mid"))
+        if not mid:
+            return None
+        attachments = _attachments(message.get("attachments"))
+        quick_reply = message.get("quick_reply") if isinstance(message.get("quick_reply"), dict) else {}
+        return MessageEvent(
+            account_id=account_id,
+            sender_id=sender_id,
+            mid=mid,
+            timestamp_ms=timestamp_ms,
+            text=_str(message.get("text")),
+            payload=_str(quick_reply.get("payload")),
+            attachments=attachments,
+            shared_media=_shared_media(message, attachments),
+            referral=_referral(message.get("referral")),
+        )
+
+    postback = raw.get("postback")
+    if isinstance(postback, dict):
+        mid = _str(postback.get("mid"))
+        if not mid:
+            return None
+        return MessageEvent(
+            account_id=account_id,
+            sender_id=sender_id,
+            mid=mid,
+            timestamp_ms=timestamp_ms,
+            kind="postback",
+            text=_str(postback.get("title")),
+            payload=_str(postback.get("payload")),
+            title=_str(postback.get("title")),
+            referral=_referral(postback.get("referral")),
+        )
+
+    referral = _referral(raw.get("referral"))
+    if referral is not None:
+        return ReferralEvent(account_id, sender_id, timestamp_ms, referral)
+    return None  # read receipts, reactions, edits, typing and future kinds
+
+
+def _comment_event(account_id: str, entry_time: Any, change: dict) -> Optional[CommentEvent]:
+    if change.get("field") != "comments":
+        return None  # live_comments and every other field are not answered here
+    value = change.get("value")
+    if not isinstance(value, dict) or not _str(value.get("id")):
+        return None
+    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+    media = value.get("media") if isinstance(value.get("media"), dict) else {}
+    when = _epoch_seconds(value.get("timestamp") or value.get("created_time"), fallback=entry_time)
+    return CommentEvent(
+        account_id=account_id,
+        comment_id=str(value["id"]),
+        media_id=_str(media.get("id")),
+        from_id=_str(sender.get("id")),
+        from_username=_str(sender.get("username")),
+        text=_str(value.get("text")) or "",
+        time_s=when,
+    )
+
+
+def parse_delivery(body: bytes) -> Delivery:
+    """Every event in a webhook body, across all entries; MalformedPayload if unreadable."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise MalformedPayload(f"not JSON: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("entry"), list):
+        raise MalformedPayload("no entry list")
+
+    events: list[Event] = []
+    ignored = 0
+    for entry in document["entry"]:
+        if not isinstance(entry, dict):
+            ignored += 1
+            continue
+        account_id = _str(entry.get("id")) or ""
+        items: list[tuple[str, Any]] = [("messaging", m) for m in entry.get("messaging") or []]
+        items += [("changes", c) for c in entry.get("changes") or []]
+        if "field" in entry and "value" in entry:  # the flat shape some of Meta's examples show
+            items.append(("changes", {"field": entry["field"], "value": entry["value"]}))
+        for kind, raw in items:
+            try:
+                if not isinstance(raw, dict):
+                    event = None
+                elif kind == "messaging":
+                    event = _messaging_event(account_id, raw)
+                else:
+                    event = _comment_event(account_id, entry.get("time"), raw)
+            except (TypeError, ValueError, AttributeError) as error:
+                logger.warning("Skipping an unreadable %s event: %s", kind, error)
+                event = None
+            if event is None:
+                ignored += 1
+            else:
+                events.append(event)
+    return Delivery(object=_str(document.get("object")) or "", events=tuple(events), ignored=ignored)

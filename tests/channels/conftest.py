@@ -1,0 +1,132 @@
+"""The channel behind a real Sanic server on 127.0.0.1, a fake bot and a fake Graph API.
+
+No trained model: ``FakeBot`` stands in for Rasa's ``on_new_message`` and answers
+every message through the channel's output, so what reaches the fake Graph API is
+what a customer would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Union
+
+import aiohttp
+import pytest
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
+from sqlalchemy.orm import sessionmaker
+
+from channels.instagram import InstagramInput, InstagramSettings
+from channels.instagram_send import GraphConfig
+from tests.channels import payloads
+from tests.channels.fake_graph import FakeGraphApi
+
+
+@dataclass
+class FakeBot:
+    """Records each message and answers "got: <text>" through the output channel."""
+
+    received: list[UserMessage] = field(default_factory=list)
+    delay: Callable[[], float] = lambda: 0.0
+    fail_on: Optional[str] = None
+
+    async def __call__(self, message: UserMessage) -> None:
+        self.received.append(message)
+        await asyncio.sleep(self.delay())
+        if self.fail_on is not None and message.text == self.fail_on:
+            raise RuntimeError("the bot broke")
+        await message.output_channel.send_text_message(message.sender_id, f"got: {message.text}")
+
+    @property
+    def texts(self) -> list[Optional[str]]:
+        return [m.text for m in self.received]
+
+
+@dataclass
+class Harness:
+    channel: InstagramInput
+    bot: FakeBot
+    graph: FakeGraphApi
+    base_url: str
+    http: aiohttp.ClientSession
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.base_url}/webhooks/instagram/webhook"
+
+    async def post(
+        self, document: Union[dict, bytes], *, headers: Optional[dict] = None, signed: bool = True
+    ) -> tuple[int, str]:
+        body = document if isinstance(document, bytes) else payloads.encode(document)
+        if headers is None:
+            headers = payloads.signed_headers(body) if signed else {"Content-Type": "application/json"}
+        async with self.http.post(self.webhook_url, data=body, headers=headers) as reply:
+            return reply.status, await reply.text()
+
+    async def settle(self) -> None:
+        """Wait until the background queues have handled everything posted so far."""
+        await asyncio.wait_for(self.channel.queues.join(), 10)
+
+
+def make_channel(graph: FakeGraphApi, sessions: sessionmaker, **graph_options: Any) -> InstagramInput:
+    options = {"backoff_base_s": 0.01, "backoff_max_s": 0.05, "calls_per_second": 1000.0, **graph_options}
+    settings = InstagramSettings(
+        verify_token=payloads.VERIFY_TOKEN,
+        app_secret=payloads.APP_SECRET,
+        graph=GraphConfig(access_token="test-access-token", base_url=graph.base_url, **options),
+    )
+    return InstagramInput(settings, session_factory=sessions)
+
+
+@asynccontextmanager
+async def serve(channel: InstagramInput, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> AsyncIterator[str]:
+    """The channel's blueprint on a Sanic server at a free port of 127.0.0.1."""
+    Sanic.test_mode = True  # what sanic_testing does: lets several apps start in one process
+    app = Sanic(f"instagram_test_{uuid.uuid4().hex[:12]}")
+    app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/instagram")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    # Sanic 21.12: create_server already listens; the listeners are triggered by hand.
+    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    assert server is not None
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await server.before_stop()  # the channel finishes its queues and closes its session here
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+        sock.close()
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraphApi]:
+    fake = await FakeGraphApi().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def bot() -> FakeBot:
+    return FakeBot()
+
+
+@pytest.fixture
+async def harness(graph: FakeGraphApi, demo_store: sessionmaker, bot: FakeBot) -> AsyncIterator[Harness]:
+    channel = make_channel(graph, demo_store)
+    async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
+        yield Harness(channel, bot, graph, base_url, http)
+
+
+def jitter(low: float = 0.0, high: float = 0.02) -> Callable[[], float]:
+    """A random processing time, so out-of-order handling would show."""
+    return lambda: random.uniform(low, high)

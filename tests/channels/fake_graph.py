@@ -1,0 +1,116 @@
+"""A fake Graph API on 127.0.0.1 that records every call the channel makes.
+
+Answers the Send API like Meta does ({"recipient_id", "message_id"}), serves media
+objects for the shortcode lookup, and can be told to fail the next calls (500, 429,
+a 4xx with Meta's error body) to exercise the retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def message(self) -> Optional[dict]:
+        return self.body.get("message") if isinstance(self.body, dict) else None
+
+    @property
+    def text(self) -> Optional[str]:
+        return (self.message or {}).get("text")
+
+
+class FakeGraphApi:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.media: dict[str, dict] = {}
+        self._failures: list[tuple[int, dict, dict]] = []
+        self._runner: Optional[web.AppRunner] = None
+        self.base_url = ""
+        self._changed = asyncio.Event()
+
+    async def start(self) -> "FakeGraphApi":
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail_next(
+        self, status: int, times: int = 1, error: Optional[dict] = None, headers: Optional[dict] = None
+    ) -> None:
+        body = {"error": error or {"message": "fake failure", "type": "OAuthException", "code": 2, "fbtrace_id": "x"}}
+        self._failures.extend([(status, body, headers or {})] * times)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body: Any = None
+        if request.can_read_body:
+            try:
+                body = await request.json()
+            except ValueError:
+                body = await request.text()
+        call = Call(request.method, request.path, dict(request.query), dict(request.headers), body)
+        self.calls.append(call)
+        self._changed.set()
+        if self._failures:
+            status, error, headers = self._failures.pop(0)
+            return web.json_response(error, status=status, headers=headers)
+        if request.method == "POST" and request.path.endswith("/messages"):
+            recipient = (body or {}).get("recipient", {})
+            return web.json_response(
+                {"recipient_id": recipient.get("id") or "from-comment", "message_id": f"m_sent_{len(self.calls)}"}
+            )
+        if request.method == "GET":
+            media_id = request.path.rstrip("/").rsplit("/", 1)[-1]
+            if media_id in self.media:
+                return web.json_response({"id": media_id, **self.media[media_id]})
+        return web.json_response(
+            {"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}, status=400
+        )
+
+    # --- what the tests look at -------------------------------------------------
+
+    @property
+    def sends(self) -> list[Call]:
+        """Send API calls that carry a message (not typing indicators, not lookups)."""
+        return [c for c in self.calls if c.method == "POST" and c.message is not None]
+
+    def texts(self, recipient_id: Optional[str] = None) -> list[str]:
+        return [
+            c.text or ""
+            for c in self.sends
+            if recipient_id is None or c.body["recipient"].get("id") == recipient_id
+        ]
+
+    async def wait_for(self, condition: Callable[["FakeGraphApi"], bool], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition(self):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; calls so far: {[(c.method, c.path, c.body) for c in self.calls]}")
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.2))
+            except asyncio.TimeoutError:
+                pass

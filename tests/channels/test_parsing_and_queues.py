@@ -1,0 +1,94 @@
+"""Payload parsing edge cases and the per-customer queues, without a server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from channels.instagram_webhook import CommentEvent, MalformedPayload, MessageEvent, ReferralEvent, parse_delivery
+from channels.instagram_worker import SenderQueues
+from tests.channels import payloads
+
+
+def _parse(document: dict) -> list:
+    return list(parse_delivery(json.dumps(document).encode()).events)
+
+
+def test_events_of_every_kind_are_typed() -> None:
+    document = payloads.delivery(
+        payloads.text_message("1", "سلام", quick_reply={"payload": "/greet"}),
+        payloads.postback("1", "سفارش", "/order"),
+        payloads.messaging("1", referral={"ref": "r", "source": "SHORTLINK", "type": "OPEN_THREAD"}),
+    )
+    message, postback, referral = _parse(document)
+    assert isinstance(message, MessageEvent) and message.payload == "/greet" and message.kind == "message"
+    assert isinstance(postback, MessageEvent) and postback.kind == "postback" and postback.payload == "/order"
+    assert isinstance(referral, ReferralEvent) and referral.referral.source == "SHORTLINK"
+
+
+def test_comments_in_changes_and_in_the_flat_shape() -> None:
+    nested = payloads.comment("c1", "قیمت؟", "m1")
+    flat = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": "9",
+                "time": 1_700_000_000,
+                "field": "comments",
+                "value": {"id": "c2", "text": "price?", "media": {"id": "m2"}, "from": {"id": "5"}},
+            }
+        ],
+    }
+    live_change = {"field": "live_comments", "value": {"id": "c3"}}
+    live = {"object": "instagram", "entry": [{"id": "9", "time": 1, "changes": [live_change]}]}
+    [first] = _parse(nested)
+    [second] = _parse(flat)
+    assert isinstance(first, CommentEvent) and first.media_id == "m1" and first.time_s > 1_700_000_000
+    assert isinstance(second, CommentEvent) and second.time_s == 1_700_000_000 and second.from_id == "5"
+    assert _parse(live) == []
+
+
+def test_graph_style_comment_times_are_read() -> None:
+    document = payloads.comment("c4", "قیمت؟", "m1")
+    document["entry"][0]["changes"][0]["value"]["timestamp"] = "2026-11-20T10:00:00+0000"
+    [event] = _parse(document)
+    assert event.time_s == 1_795_168_800.0
+
+
+def test_unreadable_bodies_raise_malformed_payload() -> None:
+    for body in (b"", b"null", b'"text"', b'{"entry": {}}', "{\"entry\": [\"\xff\"]".encode("latin-1")):
+        with pytest.raises(MalformedPayload):
+            parse_delivery(body)
+
+
+async def test_queues_keep_order_per_key_and_run_keys_side_by_side() -> None:
+    queues = SenderQueues(idle_seconds=0.05)
+    log: list[str] = []
+    both_running = asyncio.Event()
+    running: set[str] = set()
+
+    def job(key: str, n: int):  # type: ignore[no-untyped-def]
+        async def run() -> None:
+            running.add(key)
+            if len(running) == 2:
+                both_running.set()
+            await asyncio.sleep(0.01 * (3 - n))  # later jobs are quicker: order must still hold
+            log.append(f"{key}{n}")
+            running.discard(key)
+
+        return run
+
+    for n in range(3):
+        queues.submit("a", job("a", n))
+        queues.submit("b", job("b", n))
+    await asyncio.wait_for(queues.join(), 2)
+    assert [e for e in log if e[0] == "a"] == ["a0", "a1", "a2"]
+    assert [e for e in log if e[0] == "b"] == ["b0", "b1", "b2"]
+    assert both_running.is_set()
+    await asyncio.sleep(0.15)
+    assert queues.active_keys == []  # idle workers end
+    await queues.close()
+    with pytest.raises(RuntimeError):
+        queues.submit("a", job("a", 9))

@@ -1,0 +1,108 @@
+"""Exactly once, in order: duplicates, concurrent redeliveries, restarts, bursts, batches."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from sqlalchemy.orm import sessionmaker
+
+from inventory_db import message_log
+from inventory_db.database import transaction
+from tests.channels import payloads
+from tests.channels.conftest import FakeBot, Harness, jitter, make_channel, serve
+from tests.channels.fake_graph import FakeGraphApi
+
+
+async def test_a_redelivered_message_gets_one_reply(harness: Harness) -> None:
+    document = payloads.delivery(payloads.text_message("6001", "سلام", mid="mid-dup-1"))
+    for _ in range(3):
+        assert (await harness.post(document))[0] == 200
+        await harness.settle()
+    assert harness.bot.texts == ["سلام"]
+    assert harness.graph.texts("6001") == ["got: سلام"]
+
+
+async def test_five_concurrent_copies_of_one_signed_payload_get_exactly_one_reply(harness: Harness) -> None:
+    harness.bot.delay = jitter(0.01, 0.05)
+    body = payloads.encode(payloads.delivery(payloads.text_message("6002", "مانتو B-21 موجوده؟", mid="mid-five")))
+    results = await asyncio.gather(*(harness.post(body) for _ in range(5)))
+    assert [status for status, _ in results] == [200] * 5
+    await harness.settle()
+    assert len(harness.bot.received) == 1
+    assert harness.graph.texts("6002") == ["got: مانتو B-21 موجوده؟"]
+
+
+async def test_the_seen_set_survives_a_restart(graph: FakeGraphApi, demo_store: sessionmaker) -> None:
+    document = payloads.delivery(payloads.text_message("6003", "سلام", mid="mid-restart"))
+    for attempt in range(2):  # a fresh channel, as after `rasa run` restarts, on the same database
+        bot = FakeBot()
+        channel = make_channel(graph, demo_store)
+        async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
+            body = payloads.encode(document)
+            url = f"{base_url}/webhooks/instagram/webhook"
+            async with http.post(url, data=body, headers=payloads.signed_headers(body)) as reply:
+                assert reply.status == 200
+            await channel.queues.join()
+        assert len(bot.received) == (1 if attempt == 0 else 0)
+    assert graph.texts("6003") == ["got: سلام"]
+
+
+async def test_a_burst_from_one_customer_is_handled_in_the_order_sent(harness: Harness) -> None:
+    harness.bot.delay = jitter(0.0, 0.03)
+    words = [f"پیام {n}" for n in range(15)]
+    for word in words:  # separate deliveries, posted back to back without waiting
+        assert (await harness.post(payloads.delivery(payloads.text_message("6004", word))))[0] == 200
+    await harness.settle()
+    assert harness.bot.texts == words
+    assert harness.graph.texts("6004") == [f"got: {word}" for word in words]
+
+
+async def test_one_delivery_may_batch_many_entries_and_events(harness: Harness) -> None:
+    base = payloads.now_ms()
+    first = payloads.delivery(
+        payloads.text_message("6005", "دوم", timestamp=base + 2),
+        payloads.text_message("6005", "اول", timestamp=base + 1),  # Meta's batches are not always sorted
+        payloads.text_message("6006", "salam"),
+    )
+    second = payloads.delivery(payloads.text_message("6007", "hi"), payloads.text_message("6006", "chand?"))
+    document = {"object": "instagram", "entry": first["entry"] + second["entry"]}
+    assert (await harness.post(document))[0] == 200
+    await harness.settle()
+    by_sender = {s: [m.text for m in harness.bot.received if m.sender_id == s] for s in ("6005", "6006", "6007")}
+    assert by_sender == {"6005": ["اول", "دوم"], "6006": ["salam", "chand?"], "6007": ["hi"]}
+    assert len(harness.graph.sends) == 5
+
+
+async def test_echoes_reads_reactions_and_deletions_are_not_customer_messages(harness: Harness) -> None:
+    sender = "6008"
+    document = payloads.delivery(
+        payloads.messaging(sender, message={"mid": "m-echo", "text": "our own reply", "is_echo": True}),
+        payloads.messaging(payloads.ACCOUNT_ID, message={"mid": "m-own", "text": "sent from the app"}),
+        payloads.messaging(sender, read={"mid": "m-read"}),
+        payloads.messaging(sender, reaction={"mid": "m-1", "action": "react", "reaction": "love", "emoji": "❤️"}),
+        payloads.messaging(sender, message={"mid": "m-del", "is_deleted": True}),
+        payloads.text_message(sender, "واقعی"),
+    )
+    assert (await harness.post(document))[0] == 200
+    await harness.settle()
+    assert harness.bot.texts == ["واقعی"]
+
+
+async def test_a_failing_turn_does_not_block_the_next_message(harness: Harness, demo_store: sessionmaker) -> None:
+    harness.bot.fail_on = "boom"
+    await harness.post(payloads.delivery(payloads.text_message("6009", "boom", mid="mid-boom")))
+    await harness.post(payloads.delivery(payloads.text_message("6009", "بعدی")))
+    await harness.settle()
+    assert harness.bot.texts == ["boom", "بعدی"]
+    assert harness.graph.texts("6009") == ["got: بعدی"]
+    with transaction(demo_store) as session:
+        assert message_log.is_claimed(session, message_log.MESSAGE, "mid-boom")
+
+
+async def test_typing_indicator_goes_out_before_the_reply(harness: Harness) -> None:
+    await harness.post(payloads.delivery(payloads.text_message("6010", "سلام")))
+    await harness.settle()
+    to_customer = [c.body for c in harness.graph.calls if c.body["recipient"].get("id") == "6010"]
+    assert to_customer[0] == {"recipient": {"id": "6010"}, "sender_action": "typing_on"}
+    assert to_customer[1]["message"] == {"text": "got: سلام"}

@@ -1,0 +1,92 @@
+"""End to end through Instagram: a signed webhook → the real Rasa server with the trained
+model and the channel from credentials.yml → the real action server → the store → the
+Send API call the customer would receive (recorded by a fake Graph API on 127.0.0.1).
+
+Needs ``make train`` first (models/). Slow: it starts both servers.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import AsyncIterator, Iterator
+
+import aiohttp
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from tests.channels import payloads
+from tests.channels.fake_graph import FakeGraphApi
+from tests.e2e.servers import ROOT, running_assistant
+
+pytestmark = pytest.mark.e2e
+
+REPLY_TIMEOUT_S = 120
+
+# The block credentials.yml carries for Instagram, its values from the environment.
+CREDENTIALS = """\
+channels.instagram.InstagramInput:
+  verify_token: ${INSTAGRAM_VERIFY_TOKEN}
+  app_secret: ${INSTAGRAM_APP_SECRET}
+  access_token: ${INSTAGRAM_ACCESS_TOKEN}
+  graph_base_url: ${INSTAGRAM_GRAPH_BASE_URL}
+  graph_api_version: ${INSTAGRAM_GRAPH_API_VERSION}
+"""
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraphApi]:
+    fake = await FakeGraphApi().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def assistant(tmp_path: Path, database_url: str, demo_store: sessionmaker, graph: FakeGraphApi) -> Iterator[str]:
+    """Rasa (Instagram channel) and the action server on the demo store; the Rasa base URL."""
+    if not any((ROOT / "models").glob("*.tar.gz")):
+        pytest.fail("no trained model in models/: run `make train` first (make test does)")
+    instagram_env = {
+        "INSTAGRAM_VERIFY_TOKEN": payloads.VERIFY_TOKEN,
+        "INSTAGRAM_APP_SECRET": payloads.APP_SECRET,
+        "INSTAGRAM_ACCESS_TOKEN": "e2e-access-token",
+        "INSTAGRAM_GRAPH_BASE_URL": graph.base_url,
+        "INSTAGRAM_GRAPH_API_VERSION": "v25.0",
+    }
+    with running_assistant(tmp_path, database_url, credentials=CREDENTIALS, extra_env=instagram_env) as base_url:
+        yield base_url
+
+
+def _logs(tmp_path: Path) -> str:
+    return "\n".join(
+        f"--- {log.name} ---\n" + "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+        for log in sorted(tmp_path.glob("*.log"))
+    )
+
+
+async def test_an_instagram_question_gets_the_stock_answer_with_the_price(
+    assistant: str, graph: FakeGraphApi, tmp_path: Path
+) -> None:
+    sender = "e2e-customer-1"
+    question = payloads.text_message(sender, "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟")
+    body = payloads.encode(payloads.delivery(question))
+    async with aiohttp.ClientSession() as http:
+        started = time.monotonic()
+        url = f"{assistant}/webhooks/instagram/webhook"
+        async with http.post(url, data=body, headers=payloads.signed_headers(body)) as reply:
+            assert reply.status == 200
+        assert time.monotonic() - started < 2, "the webhook must answer before the bot's turn is done"
+
+    def priced(fake: FakeGraphApi) -> bool:
+        return any("۱٬۲۵۰٬۰۰۰" in text for text in fake.texts(sender))
+
+    try:
+        await graph.wait_for(priced, timeout=REPLY_TIMEOUT_S)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{_logs(tmp_path)}") from None
+
+    replies = graph.texts(sender)
+    assert all(len(text.encode("utf-8")) <= 1000 for text in replies), replies
+    typing = [c for c in graph.calls if isinstance(c.body, dict) and c.body.get("sender_action") == "typing_on"]
+    assert typing and typing[0].at <= graph.sends[0].at
+    assert graph.sends[0].headers.get("Authorization") == "Bearer e2e-access-token"
