@@ -89,6 +89,8 @@ def _lookup(terms: tuple[vocabulary.Term, ...]) -> dict[str, str]:
 _COLOR_LOOKUP = _lookup(vocabulary.COLORS)
 _SIZE_LOOKUP = _lookup(vocabulary.LETTER_SIZES)
 _NUMBER_LOOKUP = {fold(word): n for n, words in vocabulary.NUMBER_WORDS.items() for word in words}
+# Longest first, so "pieces" is stripped before "pcs"-like shorter endings match.
+_QUANTITY_UNITS = sorted((fold(unit) for unit in vocabulary.QUANTITY_UNITS), key=len, reverse=True)
 
 
 def canonical_color(text: str) -> Optional[str]:
@@ -108,13 +110,19 @@ def canonical_size(text: str) -> Optional[str]:
 
 
 def canonical_quantity(text: str) -> Optional[int]:
-    """"دوتا", "یه جفت", "two", "۳ عدد", "2ta" → an int; None when not a quantity."""
-    key = fold(text)
+    """"دوتا", "چهار عدد", "یه جفت", "two", "۳ عدد", "2ta", "x2" → an int; None otherwise."""
+    key = re.sub(r"^x\s*(?=\d)|(?<=\d)\s*x$", "", fold(text))
     if key in _NUMBER_LOOKUP:
         return _NUMBER_LOOKUP[key]
-    match = re.fullmatch(r"(\d{1,3})\s*(تا|عدد|دونه|جفت|ta|adad|done|pcs|pieces?|pairs?|items?)?", key)
-    if match:
-        value = int(match.group(1))
+    for unit in _QUANTITY_UNITS:
+        if key.endswith(unit) and len(key) > len(unit):
+            bare = key[: -len(unit)].strip()
+            if bare in _NUMBER_LOOKUP:
+                return _NUMBER_LOOKUP[bare]
+            key = bare
+            break
+    if re.fullmatch(r"\d{1,3}", key):
+        value = int(key)
         return value if value > 0 else None
     return None
 

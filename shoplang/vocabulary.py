@@ -61,8 +61,8 @@ NUMERIC_SIZES: tuple[str, ...] = tuple(str(n) for n in range(34, 57))
 
 # Number words for quantities. "جفت" (a pair) counts as one item of footwear.
 NUMBER_WORDS: dict[int, tuple[str, ...]] = {
-    1: ("یک", "یه", "یدونه", "یه دونه", "یک عدد", "یکی", "یه جفت", "یک جفت", "yek", "ye", "yedoone", "ye done", "one", "a pair", "one pair"),
-    2: ("دو", "دوتا", "دو تا", "دو عدد", "دو جفت", "do", "dota", "do ta", "two", "two pairs"),
+    1: ("یک", "یه", "یدونه", "یه دونه", "یک عدد", "یکی", "یه جفت", "یک جفت", "yek", "ye", "yedoone", "ye done", "one", "a pair", "one pair", "yeki", "ye dune", "yedune"),
+    2: ("دو", "دوتا", "دو تا", "دو عدد", "دو جفت", "do", "dota", "do ta", "two", "two pairs", "a couple"),
     3: ("سه", "سه‌تا", "سه تا", "سه عدد", "se", "seta", "se ta", "three"),
     4: ("چهار", "چهارتا", "چهار تا", "چارتا", "chahar", "chaharta", "char ta", "four"),
     5: ("پنج", "پنج‌تا", "پنج تا", "panj", "panjta", "five"),
@@ -72,6 +72,12 @@ NUMBER_WORDS: dict[int, tuple[str, ...]] = {
     9: ("نه", "نه‌تا", "نه تا", "noh", "nine"),
     10: ("ده", "ده‌تا", "ده تا", "dah", "ten"),
 }
+
+# Words that count items after a number: "۴ عدد", "پنجتا", "ye joft", "2 pairs".
+QUANTITY_UNITS: tuple[str, ...] = (
+    "تا", "عدد", "دونه", "دانه", "جفت", "ta", "adad", "done", "dune", "doone", "joft",
+    "pieces", "piece", "pcs", "pairs", "pair", "items", "item",
+)
 
 # Latin-script words that mark a message as Finglish (Persian in Latin letters),
 # so the assistant answers in Persian script rather than English.
@@ -116,7 +122,7 @@ def size_terms() -> dict[str, Term]:
 
 PRODUCT_TYPES: tuple[Term, ...] = (
     Term("manteau", "مانتو", "manteau", ("مانتو", "مانتوی", "مانتوها", "manto", "mantoo", "manteau", "coat dress")),
-    Term("shawl", "شال", "shawl", ("شال", "شالی", "shal", "shawl", "scarf")),
+    Term("shawl", "شال", "shawl", ("شال", "شالی", "shal", "shawl", "scarf", "scarves")),
     Term("headscarf", "روسری", "headscarf", ("روسری", "روسریا", "rusari", "roosari", "headscarf", "head scarf")),
     Term("shoes", "کفش", "shoes", ("کفش", "کفشا", "کتونی", "kafsh", "katooni", "katuni", "shoe", "shoes", "sneakers")),
     Term("trousers", "شلوار", "trousers", ("شلوار", "شلوارک", "shalvar", "trousers", "pants", "jeans")),

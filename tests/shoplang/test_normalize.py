@@ -61,7 +61,12 @@ def test_canonical_size(raw: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "raw, n",
-    [("دوتا", 2), ("یه جفت", 1), ("two", 2), ("۳ عدد", 3), ("2ta", 2), ("یدونه", 1), ("0", None), ("چند", None)],
+    [
+        ("دوتا", 2), ("یه جفت", 1), ("two", 2), ("۳ عدد", 3), ("2ta", 2), ("یدونه", 1), ("چهار عدد", 4),
+        ("پنجتا", 5), ("شیش تا", 6), ("سه جفت", 3), ("دو دونه", 2), ("ye joft", 1), ("2 joft", 2),
+        ("shesh ta", 6), ("three pairs", 3), ("a couple", 2), ("x2", 2), ("2x", 2), ("12 تا", 12),
+        ("0", None), ("چند", None), ("تا", None), ("xl", None),
+    ],
 )
 def test_canonical_quantity(raw: str, n: int) -> None:
     assert canonical_quantity(raw) == n
