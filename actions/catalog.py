@@ -96,6 +96,7 @@ class ActionAnswerProductQuery(Action):
             else:
                 fitting = describe.stock_list(((v.color, v.size) for v in asked.matches if v.available > 0), language)
                 dispatcher.utter_message(response="utter_product_overview", product=name, stock_list=fitting, price=price)
+            dispatcher.utter_message(response="utter_offer_to_order")
         elif not product.in_stock():
             dispatcher.utter_message(response="utter_product_sold_out", product=name)
         elif asked.exists:

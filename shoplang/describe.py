@@ -77,3 +77,9 @@ def stock_list(variants: Iterable[tuple[str, str]], language: Language) -> str:
         else:
             items.append(f"{name} ({_LIST_SEPARATOR[language].join(size_name(s, language) for s in sizes)})")
     return join_list(items, language)
+
+
+def order_status(status: str, language: Language) -> str:
+    """"در انتظار پرداخت" / "awaiting payment"."""
+    fa, en = vocabulary.ORDER_STATUS_NAMES.get(status, (status, status))
+    return fa if language == "fa" else en

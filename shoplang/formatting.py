@@ -16,6 +16,11 @@ def format_number(value: int, language: Language) -> str:
     return grouped
 
 
+def format_order_number(number: int, language: Language) -> str:
+    """Order numbers read as names, without separators: "۱۰۲۴" / "1024"."""
+    return to_persian_digits(str(number)) if language == "fa" else str(number)
+
+
 def format_toman(amount: int, language: Language) -> str:
     """A price as customers expect to read it: "۱٬۲۵۰٬۰۰۰ تومان" / "1,250,000 toman"."""
     unit = "تومان" if language == "fa" else "toman"

@@ -73,6 +73,12 @@ NUMBER_WORDS: dict[int, tuple[str, ...]] = {
     10: ("ده", "ده‌تا", "ده تا", "dah", "ten"),
 }
 
+# Answers to "postal code?" that mean the customer has none or does not know it.
+NO_POSTAL_CODE: frozenset[str] = frozenset(
+    {"ندارم", "نمیدونم", "نمی دونم", "نمی‌دونم", "بلد نیستم", "نه", "خیر", "-", "none", "no", "skip", "n/a",
+     "i don't know", "dont know", "nadaram", "nemidoonam", "nemidunam", "na"}
+)
+
 # Words that count items after a number: "۴ عدد", "پنجتا", "ye joft", "2 pairs".
 QUANTITY_UNITS: tuple[str, ...] = (
     "تا", "عدد", "دونه", "دانه", "جفت", "ta", "adad", "done", "dune", "doone", "joft",
@@ -145,3 +151,15 @@ PLURAL_SUFFIXES: tuple[str, ...] = (" های", " ها", "های", "ها", "es", 
 def product_type_terms() -> dict[str, Term]:
     """Product types (catalog categories) by canonical key."""
     return {term.key: term for term in PRODUCT_TYPES}
+
+
+# How an order's status reads to the customer: (Persian, English).
+ORDER_STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "awaiting_payment": ("در انتظار پرداخت", "awaiting payment"),
+    "paid": ("پرداخت شده و در حال آماده‌سازی", "paid and being prepared"),
+    "shipped": ("ارسال شده", "shipped"),
+    "delivered": ("تحویل داده شده", "delivered"),
+    "cancelled": ("لغو شده", "cancelled"),
+    "expired": ("به‌خاطر پرداخت‌نشدن لغو شده", "cancelled because it was not paid in time"),
+    "returned": ("مرجوع شده", "returned"),
+}

@@ -30,7 +30,7 @@ async def test_exact_variant_in_stock_in_persian() -> None:
         "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟",
         entities=[("product_code", "B-21"), ("product", "مانتو"), ("color", "black"), ("size", "L")],
     )
-    assert [m["response"] for m in messages] == ["utter_variant_available"]
+    assert [m["response"] for m in messages] == ["utter_variant_available", "utter_offer_to_order"]
     assert messages[0]["product"] == "مانتو کتان (کد B-21)"
     assert messages[0]["variant"] == "رنگ مشکی سایز L"
     assert messages[0]["price"] == "۱٬۲۵۰٬۰۰۰ تومان"
@@ -48,7 +48,7 @@ async def test_english_answer_uses_ascii_digits() -> None:
 
 async def test_sold_out_variant_offers_what_is_in_stock() -> None:
     messages, _ = await answer("B-21 سرمه‌ای لارج دارین؟", entities=[("color", "navy"), ("size", "L")])
-    assert messages[0]["response"] == "utter_variant_sold_out"
+    assert [m["response"] for m in messages] == ["utter_variant_sold_out"]  # nothing to order
     assert messages[0]["stock_list"] == "مشکی (M، L، XL)، کرم (M) و سرمه‌ای (XL)"
 
 

@@ -1,0 +1,83 @@
+"""After the order: where is it, and cancelling one that is not paid yet."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.language import reply_language
+from actions.store import session_factory
+from inventory_db import order_states, orders
+from inventory_db.database import transaction
+from inventory_db.errors import IllegalTransition, UnknownOrder
+from shoplang import describe
+from shoplang.formatting import format_order_number
+
+
+def _customers_order(tracker: Tracker) -> Optional[orders.OrderInfo]:
+    """The order the customer means: the number they gave, if it is theirs, else their latest."""
+    number = tracker.get_slot("order_number")
+    with transaction(session_factory()) as session:
+        if number:
+            try:
+                order = orders.get_order(session, orders.parse_order_number(str(number)))
+            except (UnknownOrder, ValueError):
+                order = None
+            if order is not None and order.customer_id == tracker.sender_id:
+                return order
+        return orders.latest_order_for(session, tracker.sender_id)
+
+
+class ActionOrderStatus(Action):
+    """"سفارشم کجاست؟": the latest order's number and status, with tracking once shipped."""
+
+    def name(self) -> Text:
+        return "action_order_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        language = reply_language(tracker)
+        order = _customers_order(tracker)
+        if order is None:
+            dispatcher.utter_message(response="utter_no_order")
+            return []
+        number = format_order_number(order.number, language)
+        if order.status == order_states.SHIPPED and order.tracking_code:
+            dispatcher.utter_message(response="utter_order_shipped", order_number=number, tracking_code=order.tracking_code)
+        else:
+            status = describe.order_status(order.status, language)
+            dispatcher.utter_message(response="utter_order_status", order_number=number, status=status)
+        return [SlotSet("order_number", str(order.number))]
+
+
+class ActionCancelOrder(Action):
+    """Cancels the customer's order while it awaits payment; later it is the owner's call."""
+
+    def name(self) -> Text:
+        return "action_cancel_order"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        language = reply_language(tracker)
+        order = _customers_order(tracker)
+        if order is None:
+            dispatcher.utter_message(response="utter_no_order")
+            return []
+        number = format_order_number(order.number, language)
+        if order.status == order_states.AWAITING_PAYMENT:
+            try:
+                with transaction(session_factory()) as session:
+                    orders.cancel_order(session, order.number, actor=f"customer:{tracker.sender_id}")
+            except IllegalTransition:
+                pass  # it changed meanwhile; report what it is now below
+            else:
+                dispatcher.utter_message(response="utter_order_cancelled", order_number=number)
+                return [SlotSet("order_number", str(order.number))]
+            with transaction(session_factory()) as session:
+                order = orders.get_order(session, order.number)
+        dispatcher.utter_message(
+            response="utter_order_cannot_cancel", order_number=number, status=describe.order_status(order.status, language)
+        )
+        return [SlotSet("order_number", str(order.number))]
