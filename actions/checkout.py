@@ -84,7 +84,9 @@ class ValidateCheckoutForm(FormValidationAction):
                 session, customer, code, color, size, int(slots["quantity"]), replaces=int(held) if held else None
             )
         if outcome.hold is not None:
-            return [SlotSet("reservation_id", outcome.hold.id)]
+            # Unchanged hold: no event, or Rasa would count this turn as an answer and
+            # never let a digression or a cancel through.
+            return [] if outcome.hold.id == held else [SlotSet("reservation_id", outcome.hold.id)]
         language = reply_language(tracker)
         product = _product(code)
         name = _name(product, language) if product else code

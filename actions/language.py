@@ -26,7 +26,8 @@ class ActionDetectLanguage(Action):
 
     It runs before the next action is predicted, so even plain responses
     (utter_greet) are rendered in the customer's current language. Messages with
-    no language signal (a bare code, an emoji) keep the previous language.
+    no language signal (a bare code, an emoji, a button's payload) keep the
+    previous language.
     """
 
     def name(self) -> Text:
@@ -36,5 +37,8 @@ class ActionDetectLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         previous = tracker.get_slot(LANGUAGE_SLOT) or "fa"
-        language = detect_language(tracker.latest_message.get("text") or "", default=previous)
+        text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):  # a button's payload ("/affirm"): no language in it
+            return [SlotSet(LANGUAGE_SLOT, previous)]
+        language = detect_language(text, default=previous)
         return [SlotSet(LANGUAGE_SLOT, language)]

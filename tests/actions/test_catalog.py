@@ -123,6 +123,8 @@ async def test_language_follows_the_latest_message() -> None:
     assert await detect("Do you have this in black?", "fa") == "en"
     assert await detect("salam in manto mojode?", "en") == "fa"
     assert await detect("B-21", "en") == "en"
+    assert await detect('/inform{"shipping_method": "post"}', "fa") == "fa"
+    assert await detect("/affirm", "en") == "en"
 
 
 async def test_a_question_under_a_shared_post_is_about_that_product() -> None:

@@ -219,3 +219,11 @@ def test_every_form_slot_has_a_validator_and_a_question() -> None:
     for slot in DOMAIN["forms"]["checkout_form"]["required_slots"]:
         assert callable(getattr(ValidateCheckoutForm, f"validate_{slot}", None)), slot
         assert f"utter_ask_{slot}" in responses or f"action_ask_{slot}" in actions, slot
+
+
+async def test_an_unchanged_hold_adds_no_event_so_digressions_get_through(store: sessionmaker) -> None:
+    held = (await settle(store))["reservation_id"]
+    item = {"product_code": "B-21", "color": "black", "size": "L", "quantity": "2", "reservation_id": held}
+    dispatcher = CollectingDispatcher()
+    events = await ValidateCheckoutForm().run(dispatcher, tracker({**item, "requested_slot": "customer_name"}, intent="cancel"), DOMAIN)
+    assert [e for e in events if e.get("name") == "reservation_id"] == []
