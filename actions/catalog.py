@@ -11,9 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import reply_language
 from actions.store import session_factory
-from inventory_db import catalog
+from inventory_db import catalog, restock
 from inventory_db.database import transaction
-from inventory_db.errors import UnknownProduct
+from inventory_db.errors import StoreError, UnknownProduct
 from shoplang import describe
 from shoplang.formatting import join_list
 from shoplang.language import Language
@@ -101,6 +101,8 @@ class ActionAnswerProductQuery(Action):
             dispatcher.utter_message(response="utter_product_sold_out", product=name)
         elif asked.exists:
             dispatcher.utter_message(response="utter_variant_sold_out", product=name, variant=variant, stock_list=in_stock)
+            if color and size:
+                dispatcher.utter_message(response="utter_offer_restock_notice")
         else:
             dispatcher.utter_message(response="utter_variant_not_offered", product=name, variant=variant, stock_list=in_stock)
 
@@ -119,3 +121,32 @@ class ActionAnswerProductQuery(Action):
             {"title": p.code, "payload": "/inform" + json.dumps({"product_code": p.code, **known})} for p in shown
         ]
         dispatcher.utter_message(response="utter_choose_product", options=join_list(options, language), buttons=buttons)
+
+
+class ActionRequestRestockNotice(Action):
+    """"وقتی موجود شد خبرم کنید": records the request for the variant just asked about."""
+
+    def name(self) -> Text:
+        return "action_request_restock_notice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = reply_language(tracker)
+        code, color, size = (tracker.get_slot(name) for name in ("product_code", "color", "size"))
+        if not (code and color and size):
+            dispatcher.utter_message(response="utter_ask_variant_for_notice")
+            return []
+        try:
+            with transaction(session_factory()) as session:
+                restock.request_notice(session, tracker.sender_id, code, color, size)
+                product = catalog.get_product(session, code)
+        except StoreError:
+            dispatcher.utter_message(response="utter_ask_variant_for_notice")
+            return []
+        dispatcher.utter_message(
+            response="utter_restock_notice_recorded",
+            product=describe.product_name(product.name_fa, product.name_en, product.code, language),
+            variant=describe.variant(color, size, language),
+        )
+        return []

@@ -17,7 +17,7 @@ from typing import Any, Callable, NoReturn, Optional, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from inventory_db import catalog_csv, order_states, orders, reservations, stock
+from inventory_db import catalog_csv, order_states, orders, reservations, restock, stock
 from inventory_db.database import make_engine, make_session_factory, transaction
 from inventory_db.errors import CatalogImportError, StoreError
 from shoplang.normalize import canonical_color, canonical_size, to_ascii_digits
@@ -241,10 +241,29 @@ def cmd_reservations_sweep(args: argparse.Namespace) -> None:
     print(f"{holds} lapsed reservations and {len(expired_orders)} unpaid orders{numbers} marked expired")
 
 
+def cmd_restock_list(args: argparse.Namespace) -> None:
+    with transaction(_session_factory()) as session:
+        found = restock.pending(session, ready_only=args.ready)
+    if args.json:
+        print(_json([asdict(r) for r in found]))
+        return
+    if not found:
+        print("no customers waiting" + (" for items back in stock" if args.ready else ""))
+    for r in found:
+        state = f"back: {r.available} available" if r.available > 0 else "still sold out"
+        print(f"#{r.id}  {r.customer_id}  {r.code} {r.color} {r.size}  asked {r.created_at:%Y-%m-%d %H:%M} UTC  {state}")
+
+
+def cmd_restock_notified(args: argparse.Namespace) -> None:
+    with transaction(_session_factory()) as session:
+        done = restock.mark_notified(session, args.id)
+    print(f"restock request #{done.id} ({done.customer_id}, {done.code} {done.color} {done.size}) marked notified")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shopctl", description="Manage the shop's catalog, stock and orders.")
     parser.add_argument("--actor", default="owner", help="who is making the change, for the history (default: owner)")
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{db,catalog,stock,orders,reservations}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{db,catalog,stock,orders,reservations,restock}")
 
     db = groups.add_parser("db", help="database schema").add_subparsers(dest="command", required=True)
     up = db.add_parser("upgrade", help="apply migrations")
@@ -315,6 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     res = groups.add_parser("reservations", help="checkout holds").add_subparsers(dest="command", required=True)
     sweep = res.add_parser("sweep", help="mark lapsed holds and unpaid orders past their deadline as expired")
     sweep.set_defaults(handler=cmd_reservations_sweep)
+
+    back = groups.add_parser("restock", help="customers waiting for sold-out items").add_subparsers(dest="command", required=True)
+    waiting = back.add_parser("list", help="open requests, oldest first")
+    waiting.add_argument("--ready", action="store_true", help="only those whose item is available again")
+    waiting.add_argument("--json", action="store_true")
+    waiting.set_defaults(handler=cmd_restock_list)
+    told = back.add_parser("notified", help="mark a request done once the customer has been told")
+    told.add_argument("id", type=int)
+    told.set_defaults(handler=cmd_restock_notified)
     return parser
 
 

@@ -240,3 +240,18 @@ class Counter(Base):
 
     name = Column(String(40), primary_key=True)
     value = Column(Integer, nullable=False)
+
+
+class RestockRequest(Base):
+    """A customer asked to hear when a sold-out variant is back ("وقتی موجود شد خبرم کنید")."""
+
+    __tablename__ = "restock_requests"
+    __table_args__ = (Index("ix_restock_requests_variant_id_notified_at", "variant_id", "notified_at"),)
+
+    id = Column(Integer, primary_key=True)
+    variant_id = Column(Integer, ForeignKey("variants.id", ondelete="CASCADE"), nullable=False)
+    customer_id = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    notified_at = Column(UTCDateTime, nullable=True)
+
+    variant = relationship("Variant")

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import sessionmaker
 
-from actions.catalog import ActionAnswerProductQuery
+from actions.catalog import ActionAnswerProductQuery, ActionRequestRestockNotice
 from actions.language import ActionDetectLanguage
 from tests.actions.conftest import make_tracker
 
@@ -48,7 +48,7 @@ async def test_english_answer_uses_ascii_digits() -> None:
 
 async def test_sold_out_variant_offers_what_is_in_stock() -> None:
     messages, _ = await answer("B-21 سرمه‌ای لارج دارین؟", entities=[("color", "navy"), ("size", "L")])
-    assert [m["response"] for m in messages] == ["utter_variant_sold_out"]  # nothing to order
+    assert [m["response"] for m in messages] == ["utter_variant_sold_out", "utter_offer_restock_notice"]
     assert messages[0]["stock_list"] == "مشکی (M، L، XL)، کرم (M) و سرمه‌ای (XL)"
 
 
@@ -131,3 +131,24 @@ async def test_a_question_under_a_shared_post_is_about_that_product() -> None:
     messages, slots = await answer("این موجوده؟", entities=[], metadata={"product_code": "K-40"})
     assert messages[0]["response"] == "utter_product_overview"
     assert slots["product_code"] == "K-40"
+
+
+async def test_tell_me_when_it_is_back_is_recorded_once(store: sessionmaker) -> None:
+    from inventory_db import restock
+    from inventory_db.database import transaction
+
+    slots = {"product_code": "B-21", "color": "navy", "size": "L"}
+    for _ in range(2):
+        dispatcher = CollectingDispatcher()
+        await ActionRequestRestockNotice().run(dispatcher, make_tracker("وقتی موجود شد خبرم کنید", "notify_when_back", slots=slots), {})
+        assert dispatcher.messages[0]["response"] == "utter_restock_notice_recorded"
+        assert dispatcher.messages[0]["variant"] == "رنگ سرمه‌ای سایز L"
+    with transaction(store) as session:
+        waiting = restock.pending(session)
+    assert [(r.customer_id, r.code, r.color, r.size, r.available) for r in waiting] == [("customer-1", "B-21", "navy", "L", 0)]
+
+
+async def test_restock_request_needs_a_variant() -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionRequestRestockNotice().run(dispatcher, make_tracker("خبرم کنید", "notify_when_back", slots={"product_code": "B-21"}), {})
+    assert dispatcher.messages[0]["response"] == "utter_ask_variant_for_notice"
