@@ -46,3 +46,22 @@ def test_cli_lists_ready_requests_as_json(demo_store: sessionmaker, database_url
     assert done.returncode == 0 and "marked notified" in done.stdout
     missing = subprocess.run([sys.executable, "-m", "inventory_db.cli", "restock", "notified", "999"], capture_output=True, text=True, env=env)
     assert missing.returncode == 1 and missing.stderr.strip() == "shopctl: no restock request 999"
+
+
+def test_migration_0004_goes_down_and_up(database_url: str) -> None:
+    from sqlalchemy import inspect
+
+    from inventory_db import schema
+    from inventory_db.database import make_engine
+
+    def tables() -> set[str]:
+        engine = make_engine(database_url)
+        names = set(inspect(engine).get_table_names())
+        engine.dispose()
+        return names
+
+    assert "restock_requests" in tables()
+    schema.downgrade(database_url, "0003")
+    assert "restock_requests" not in tables() and "inbound_events" in tables()
+    schema.upgrade(database_url)
+    assert "restock_requests" in tables()
