@@ -260,10 +260,16 @@ def cmd_restock_notified(args: argparse.Namespace) -> None:
     print(f"restock request #{done.id} ({done.customer_id}, {done.code} {done.color} {done.size}) marked notified")
 
 
+def cmd_nlu_inbox(args: argparse.Namespace) -> None:
+    from nlu_inbox import cli as inbox_cli  # reads the tracker store; only this command needs it
+
+    inbox_cli.run(args.since, args.threshold, args.tracker_db, args.export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shopctl", description="Manage the shop's catalog, stock and orders.")
     parser.add_argument("--actor", default="owner", help="who is making the change, for the history (default: owner)")
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{db,catalog,stock,orders,reservations,restock}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{db,catalog,stock,orders,reservations,restock,nlu}")
 
     db = groups.add_parser("db", help="database schema").add_subparsers(dest="command", required=True)
     up = db.add_parser("upgrade", help="apply migrations")
@@ -343,6 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
     told = back.add_parser("notified", help="mark a request done once the customer has been told")
     told.add_argument("id", type=int)
     told.set_defaults(handler=cmd_restock_notified)
+
+    nlu = groups.add_parser("nlu", help="the trainers' workflow").add_subparsers(dest="command", required=True)
+    inbox = nlu.add_parser("inbox", help="customer messages that fell back or scored low, grouped, to annotate")
+    inbox.add_argument("--since", help="7d, 24h, or an ISO date/time in UTC (default: everything)")
+    inbox.add_argument("--threshold", type=float, help="also list messages whose intent scored below this (default: 0.6)")
+    inbox.add_argument("--tracker-db", help="the tracker store's URL (default: from endpoints.yml)")
+    inbox.add_argument("--export", metavar="FILE.yml", help="also write them as NLU YAML under the model's guesses")
+    inbox.set_defaults(handler=cmd_nlu_inbox)
     return parser
 
 
