@@ -214,24 +214,33 @@ class ValidateCheckoutForm(FormValidationAction):
         return {"order_confirmed": None}
 
 
+def _ask_in_stock_choice(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> None:
+    """Asks for a colour or a size, offering as buttons those in stock with the other one."""
+    language = reply_language(tracker)
+    product = _product(tracker.get_slot("product_code"))
+    if product is None:
+        dispatcher.utter_message(response="utter_ask_product_code")
+        return
+    if slot == "color":
+        keys = product.colors_in_stock(tracker.get_slot("size"))
+        names = [describe.color_name(key, language) for key in keys]
+    else:
+        keys = product.sizes_in_stock(tracker.get_slot("color"))
+        names = [describe.size_name(key, language) for key in keys]
+    dispatcher.utter_message(
+        response=f"utter_ask_{slot}", product=_name(product, language), options=join_list(names, language),
+        buttons=[_inform_button(name, **{slot: key}) for name, key in zip(names, keys)][:MAX_BUTTONS],
+    )
+
+
 class ActionAskColor(Action):
-    """Asks for a colour, offering the ones in stock as buttons."""
+    """Asks for a colour, offering the ones in stock (in the chosen size) as buttons."""
 
     def name(self) -> Text:
         return "action_ask_color"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        language = reply_language(tracker)
-        product = _product(tracker.get_slot("product_code"))
-        if product is None:
-            dispatcher.utter_message(response="utter_ask_product_code")
-            return []
-        colors = product.colors_in_stock(tracker.get_slot("size"))
-        names = [describe.color_name(c, language) for c in colors]
-        dispatcher.utter_message(
-            response="utter_ask_color", product=_name(product, language), options=join_list(names, language),
-            buttons=[_inform_button(n, color=c) for n, c in zip(names, colors)][:MAX_BUTTONS],
-        )
+        _ask_in_stock_choice(dispatcher, tracker, "color")
         return []
 
 
@@ -242,17 +251,7 @@ class ActionAskSize(Action):
         return "action_ask_size"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        language = reply_language(tracker)
-        product = _product(tracker.get_slot("product_code"))
-        if product is None:
-            dispatcher.utter_message(response="utter_ask_product_code")
-            return []
-        sizes = product.sizes_in_stock(tracker.get_slot("color"))
-        names = [describe.size_name(s, language) for s in sizes]
-        dispatcher.utter_message(
-            response="utter_ask_size", product=_name(product, language), options=join_list(names, language),
-            buttons=[_inform_button(n, size=s) for n, s in zip(names, sizes)][:MAX_BUTTONS],
-        )
+        _ask_in_stock_choice(dispatcher, tracker, "size")
         return []
 
 

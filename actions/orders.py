@@ -32,6 +32,13 @@ def _customers_order(tracker: Tracker) -> Optional[orders.OrderInfo]:
         return orders.latest_order_for(session, tracker.sender_id)
 
 
+def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[orders.OrderInfo]:
+    order = _customers_order(tracker)
+    if order is None:
+        dispatcher.utter_message(response="utter_no_order")
+    return order
+
+
 class ActionOrderStatus(Action):
     """"سفارشم کجاست؟": the latest order's number and status, with tracking once shipped."""
 
@@ -40,9 +47,8 @@ class ActionOrderStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         language = reply_language(tracker)
-        order = _customers_order(tracker)
+        order = _order_or_say_none(dispatcher, tracker)
         if order is None:
-            dispatcher.utter_message(response="utter_no_order")
             return []
         number = format_order_number(order.number, language)
         if order.status == order_states.SHIPPED and order.tracking_code:
@@ -61,9 +67,8 @@ class ActionCancelOrder(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         language = reply_language(tracker)
-        order = _customers_order(tracker)
+        order = _order_or_say_none(dispatcher, tracker)
         if order is None:
-            dispatcher.utter_message(response="utter_no_order")
             return []
         number = format_order_number(order.number, language)
         if order.status == order_states.AWAITING_PAYMENT:

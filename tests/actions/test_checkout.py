@@ -15,6 +15,7 @@ from actions.checkout import (
     ActionAskColor,
     ActionAskOrderConfirmed,
     ActionAskShippingMethod,
+    ActionAskSize,
     ActionCancelCheckout,
     ActionPlaceOrder,
     ValidateCheckoutForm,
@@ -101,6 +102,11 @@ async def test_colour_not_in_stock_is_refused_and_in_stock_ones_offered(store: s
     messages, _ = await run(ActionAskColor(), tracker({"product_code": "R-7"}))
     assert [b["title"] for b in messages[0]["buttons"]] == ["قرمز", "سرمه‌ای"]
     assert messages[0]["buttons"][0]["payload"] == '/inform{"color": "red"}'
+    messages, _ = await run(ActionAskSize(), tracker({"product_code": "B-21", "color": "navy"}))
+    assert (messages[0]["response"], messages[0]["options"]) == ("utter_ask_size", "XL")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ['/inform{"size": "XL"}']
+    messages, _ = await run(ActionAskSize(), tracker({"product_code": "K-40", "color": "white"}, {"language": "fa"}))
+    assert messages[0]["options"] == "۳۷ و ۳۸"
 
 
 async def test_a_single_colour_and_size_are_not_asked() -> None:

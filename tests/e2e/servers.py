@@ -75,6 +75,7 @@ def running_assistant(
                     [
                         str(BIN / "rasa"), "run", "--model", str(ROOT / "models" / "shop.tar.gz"), "--endpoints", str(endpoints),
                         "--credentials", str(creds), "--port", str(rasa_port), "--interface", "127.0.0.1",
+                        "--enable-api",
                     ],
                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
@@ -100,3 +101,23 @@ def say(base_url: str, sender: str, message: str) -> list[dict]:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+def shopctl(url: str, *args: str) -> str:
+    """The owner's CLI as a real process against the test's store; fails the test on error."""
+    result = subprocess.run(
+        [sys.executable, "-m", "inventory_db.cli", *args],
+        capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def demo_store_url(workdir: Path) -> str:
+    """A migrated SQLite store in ``workdir`` holding the demo catalog, and a trained model to serve it."""
+    if not (ROOT / "models" / "shop.tar.gz").is_file():
+        raise RuntimeError("no trained model in models/: run `make train` first (make test does)")
+    url = f"sqlite:///{workdir / 'shop.db'}"
+    shopctl(url, "db", "upgrade")
+    shopctl(url, "catalog", "import", str(ROOT / "catalogs" / "demo.csv"))
+    return url

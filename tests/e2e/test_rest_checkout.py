@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Iterator
 
 import pytest
 
-from tests.e2e.servers import ROOT, running_assistant, say
+from tests.e2e.servers import ROOT, demo_store_url, running_assistant, say, shopctl
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    if not (ROOT / "models" / "shop.tar.gz").is_file():
-        pytest.fail("no trained model in models/: run `make train` first (make test does)")
     workdir = tmp_path_factory.mktemp("checkout")
-    url = f"sqlite:///{workdir / 'shop.db'}"
-    shopctl(url, "db", "upgrade")
-    shopctl(url, "catalog", "import", str(ROOT / "catalogs" / "demo.csv"))
+    url = demo_store_url(workdir)
     env = {"SHOP_POLICY_FILE": str(ROOT / "shop_policy.yml")}
     with running_assistant(workdir, url, extra_env=env) as base_url:
         yield base_url, url
-
-
-def shopctl(url: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "inventory_db.cli", *args],
-        capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def conversation(base_url: str, sender: str, messages: list[str]) -> list[str]:
