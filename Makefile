@@ -10,6 +10,8 @@ DATA := nlu_data
 MODELS := models
 DEMO_CATALOG := catalogs/demo.csv
 STAMP := $(VENV)/.installed
+# The optional sentence-transformers backend (torch), from requirements-st.lock: make venv-st.
+ST_STAMP := $(VENV)/.installed-st
 MODEL := $(MODELS)/shop.tar.gz
 # What the model is built from: training data, domain, config and the custom NLU code.
 MODEL_INPUTS := config.yml domain.yml $(shell find $(DATA) nlu_components shoplang -name '*.yml' -o -name '*.py' 2>/dev/null)
@@ -19,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e lock nlu-vocab clean bench-store
+.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e lock nlu-vocab clean bench-store venv-st bench-encoders
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,12 +30,19 @@ $(STAMP): requirements.lock pyproject.toml scripts/find_python310.sh
 	@py=$$(scripts/find_python310.sh) || exit 1; \
 	  if [ ! -x $(BIN)/python ]; then echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV) || exit 1; fi
 	$(BIN)/pip install -q "pip<24.1"
-	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q -r $$(if [ -e $(ST_STAMP) ]; then echo requirements-st.lock; else echo requirements.lock; fi)
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
 	@touch $@
 
 venv: $(STAMP) ## create .venv from requirements.lock
+
+$(ST_STAMP): $(STAMP) requirements-st.lock
+	$(BIN)/pip install -q -r requirements-st.lock
+	$(BIN)/pip check
+	@touch $@
+
+venv-st: $(ST_STAMP) ## add the sentence-transformers extra (torch, +4.6 GB) to .venv from requirements-st.lock
 
 var/shop.db: | $(STAMP)
 	$(SHOPCTL) db upgrade
@@ -55,7 +64,7 @@ shell: db train ## chat with the assistant in the terminal
 
 test: test-unit validate train test-stories test-e2e ## everything CI checks
 
-test-unit: $(STAMP) ## pytest, without the tests that need a trained model
+test-unit: $(ST_STAMP) ## pytest, without the tests that need a trained model (installs the extra: its tests run too)
 	$(BIN)/pytest -m "not e2e"
 
 validate: $(STAMP) ## rasa data validate, warnings are failures
@@ -70,7 +79,7 @@ test-e2e: $(STAMP) ## REST conversations through real Rasa and action servers
 nlu-vocab: $(STAMP) ## regenerate nlu_data/nlu/vocabulary.yml from shoplang/vocabulary.py
 	$(BIN)/python -m shoplang.nlu_vocabulary > $(DATA)/nlu/vocabulary.yml
 
-lock: ## re-resolve all requirements together and rewrite requirements.lock
+lock: ## re-resolve all requirements together and rewrite requirements.lock and requirements-st.lock
 	scripts/lock.sh
 
 clean: ## remove trained models and test results (keeps the venv and the store)
@@ -78,3 +87,6 @@ clean: ## remove trained models and test results (keeps the venv and the store)
 
 bench-store: $(STAMP) ## reservations/s with 1, 8, 32 customers on SQLite and PostgreSQL, oversold units (must be 0)
 	$(BIN)/python -m benchmarks.store_bench --out results/bench-store.json
+
+bench-encoders: $(ST_STAMP) ## sentence encoder backends: install size, load time, RSS, one-message latency p50/p95 (1 thread), 1-NN intent accuracy
+	$(BIN)/python -m benchmarks.encoder_bench --threads 1 --out results/bench-encoders.json $(ARGS)
