@@ -17,7 +17,7 @@ from typing import Any, Callable, NoReturn, Optional, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from inventory_db import catalog_csv, order_states, orders, reservations, restock, stock
+from inventory_db import catalog_csv, handoffs, order_states, orders, payment_receipts, reservations, restock, stock
 from inventory_db.database import make_engine, make_session_factory, transaction
 from inventory_db.errors import CatalogImportError, StoreError
 from shoplang.normalize import canonical_color, canonical_size, to_ascii_digits
@@ -216,10 +216,13 @@ def cmd_orders_list(args: argparse.Namespace) -> None:
 def cmd_orders_show(args: argparse.Namespace) -> None:
     with transaction(_session_factory()) as session:
         order = orders.get_order(session, _order_number(args.number))
+        receipts = payment_receipts.receipts_for(session, order.number)
     if args.json:
-        print(_json(_order_dict(order)))
+        print(_json({**_order_dict(order), "receipts": [asdict(r) for r in receipts]}))
         return
     _print_order(order, full=True)
+    for receipt in receipts:
+        print(f"  receipt {receipt.created_at:%Y-%m-%d %H:%M} UTC  {receipt.kind}: {receipt.content}")
 
 
 def _order_step(step: Callable[..., orders.OrderInfo], **extra: Any) -> Callable[[argparse.Namespace], None]:
@@ -260,6 +263,34 @@ def cmd_restock_notified(args: argparse.Namespace) -> None:
     print(f"restock request #{done.id} ({done.customer_id}, {done.code} {done.color} {done.size}) marked notified")
 
 
+def cmd_handoff_list(args: argparse.Namespace) -> None:
+    with transaction(_session_factory()) as session:
+        found = handoffs.waiting(session)
+    if args.json:
+        print(_json([asdict(h) for h in found]))
+        return
+    if not found:
+        print("no customers waiting for you")
+    for h in found:
+        print(f"{h.customer_id}  since {h.requested_at:%Y-%m-%d %H:%M} UTC  {h.message or ''}")
+
+
+def cmd_handoff_release(args: argparse.Namespace) -> None:
+    """Resume in Rasa first: if Rasa is unreachable the customer stays on the list, still handed over."""
+    from channels.rasa_conversations import RasaUnreachable, resume_conversation
+
+    with transaction(_session_factory()) as session:
+        if not handoffs.is_waiting(session, args.customer):
+            raise handoffs.NoOpenHandoff(args.customer)
+    try:
+        resume_conversation(args.customer, base_url=args.rasa_url)
+    except RasaUnreachable as error:
+        raise CliError(f"{error}; {args.customer} is still handed over") from error
+    with transaction(_session_factory()) as session:
+        handoffs.release(session, args.customer, actor=args.actor)
+    print(f"{args.customer} is back with the assistant")
+
+
 def cmd_nlu_inbox(args: argparse.Namespace) -> None:
     from nlu_inbox import cli as inbox_cli  # reads the tracker store; only this command needs it
 
@@ -269,7 +300,7 @@ def cmd_nlu_inbox(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shopctl", description="Manage the shop's catalog, stock and orders.")
     parser.add_argument("--actor", default="owner", help="who is making the change, for the history (default: owner)")
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{db,catalog,stock,orders,reservations,restock,nlu}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{db,catalog,stock,orders,reservations,restock,handoff,nlu}")
 
     db = groups.add_parser("db", help="database schema").add_subparsers(dest="command", required=True)
     up = db.add_parser("upgrade", help="apply migrations")
@@ -349,6 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
     told = back.add_parser("notified", help="mark a request done once the customer has been told")
     told.add_argument("id", type=int)
     told.set_defaults(handler=cmd_restock_notified)
+
+    hand = groups.add_parser("handoff", help="customers who asked for a person").add_subparsers(dest="command", required=True)
+    wait_list = hand.add_parser("list", help="customers the assistant has stopped answering, longest-waiting first")
+    wait_list.add_argument("--json", action="store_true")
+    wait_list.set_defaults(handler=cmd_handoff_list)
+    free = hand.add_parser("release", help="let the assistant answer this customer again")
+    free.add_argument("customer", help="the customer's id, as `handoff list` shows it")
+    free.add_argument("--rasa-url", help="the Rasa server (default: $RASA_URL or http://localhost:5005)")
+    free.set_defaults(handler=cmd_handoff_release)
 
     nlu = groups.add_parser("nlu", help="the trainers' workflow").add_subparsers(dest="command", required=True)
     inbox = nlu.add_parser("inbox", help="customer messages that fell back or scored low, grouped, to annotate")

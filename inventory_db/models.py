@@ -255,3 +255,32 @@ class RestockRequest(Base):
     notified_at = Column(UTCDateTime, nullable=True)
 
     variant = relationship("Variant")
+
+
+class PaymentReceipt(Base):
+    """What a customer sent as proof of a card-to-card payment: a text (tracking number) or an image."""
+
+    __tablename__ = "payment_receipts"
+
+    id = Column(Integer, primary_key=True)
+    order_id = Column(Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    customer_id = Column(String(64), nullable=False)
+    kind = Column(String(10), nullable=False)  # text, image
+    content = Column(String(2000), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    order = relationship("Order")
+
+
+class Handoff(Base):
+    """A customer asked for a person: the bot stays quiet with them until the owner releases it."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index("ix_handoffs_customer_id_released_at", "customer_id", "released_at"),)
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(String(64), nullable=False)
+    message = Column(String(1000), nullable=True)
+    requested_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    released_at = Column(UTCDateTime, nullable=True)
+    released_by = Column(String(100), nullable=True)

@@ -37,7 +37,11 @@ if [ "${1:-}" = "shell" ]; then
   exit 0
 fi
 
-$BIN/rasa run --model models/shop.tar.gz --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 &
+# --enable-api lets `shopctl handoff release` resume a paused conversation; with a
+# token set, only callers that know it may use the API.
+api=(--enable-api)
+[ -n "${RASA_API_TOKEN:-}" ] && api+=(--auth-token "$RASA_API_TOKEN")
+$BIN/rasa run --model models/shop.tar.gz --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 "${api[@]}" &
 rasa_pid=$!
 for _ in $(seq 120); do
   curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 && break

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from tests.e2e.servers import ROOT, running_assistant, say
+from tests.e2e.servers import demo_store_url, running_assistant, say, shopctl
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    if not (ROOT / "models" / "shop.tar.gz").is_file():
-        pytest.fail("no trained model in models/: run `make train` first (make test does)")
     workdir = tmp_path_factory.mktemp("assistant")
-    url = f"sqlite:///{workdir / 'shop.db'}"
-    shopctl(url, "db", "upgrade")
-    shopctl(url, "catalog", "import", str(ROOT / "catalogs" / "demo.csv"))
+    url = demo_store_url(workdir)
     with running_assistant(workdir, url) as base_url:
         yield base_url, url
-
-
-def shopctl(url: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "inventory_db.cli", *args],
-        capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def texts(replies: list[dict]) -> str:
@@ -70,3 +55,13 @@ def test_new_catalog_is_answered_without_retraining(assistant: tuple[str, str], 
     shopctl(url, "catalog", "import", str(catalog), "--replace")
     reply = texts(say(base_url, "new-catalog-customer", "کیف ZX-77 قهوه‌ای موجوده؟"))
     assert "کیف چرم دستی" in reply and "۲٬۴۵۰٬۰۰۰ تومان" in reply
+
+
+def test_asking_for_a_person_silences_the_bot_until_the_owner_releases_it(assistant: tuple[str, str]) -> None:
+    base_url, url = assistant
+    handed = texts(say(base_url, "handoff-customer", "میخوام با خود فروشنده صحبت کنم"))
+    assert "فروشنده" in handed and "خبر دادم" in handed
+    assert say(base_url, "handoff-customer", "سلام، کسی هست؟") == []  # the owner answers now, not the bot
+    assert "handoff-customer" in shopctl(url, "handoff", "list")
+    assert "back with the assistant" in shopctl(url, "handoff", "release", "handoff-customer", "--rasa-url", base_url)
+    assert "B-21" in texts(say(base_url, "handoff-customer", "مانتو B-21 مشکی سایز L موجوده؟"))

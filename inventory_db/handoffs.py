@@ -1,0 +1,89 @@
+"""Hand-offs to a person: a customer who asks for the owner gets the owner, and the
+assistant stays quiet with them until the owner releases the conversation.
+
+The store keeps who is waiting (the owner's list of chats to answer) and when each
+was released. Pausing and resuming the conversation itself is the dialogue engine's
+job; ``channels.rasa_conversations`` tells Rasa to resume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventory_db import stock
+from inventory_db.errors import StoreError
+from inventory_db.models import Handoff
+
+MAX_MESSAGE = 1000
+
+
+@dataclass(frozen=True)
+class HandoffInfo:
+    id: int
+    customer_id: str
+    message: Optional[str]
+    requested_at: datetime
+    released_at: Optional[datetime]
+    released_by: Optional[str]
+
+
+class NoOpenHandoff(StoreError):
+    """The owner tried to release a customer nobody handed over."""
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(f"no open hand-off for customer {customer_id}")
+        self.customer_id = customer_id
+
+
+def _info(handoff: Handoff) -> HandoffInfo:
+    return HandoffInfo(
+        handoff.id, handoff.customer_id, handoff.message, handoff.requested_at, handoff.released_at, handoff.released_by
+    )
+
+
+def _open(session: Session, customer_id: str) -> Optional[Handoff]:
+    return session.execute(
+        select(Handoff).where(Handoff.customer_id == customer_id, Handoff.released_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def request_handoff(
+    session: Session, customer_id: str, message: Optional[str] = None, now: Optional[datetime] = None
+) -> HandoffInfo:
+    """Put the customer on the owner's list; asking again while waiting is the same hand-off."""
+    handoff = _open(session, customer_id) or Handoff(
+        customer_id=customer_id,
+        message=(message or "").strip()[:MAX_MESSAGE] or None,
+        requested_at=stock.now_or(now),
+    )
+    session.add(handoff)
+    session.flush()
+    return _info(handoff)
+
+
+def waiting(session: Session) -> list[HandoffInfo]:
+    """Customers waiting for the owner, longest-waiting first."""
+    handoffs = session.execute(
+        select(Handoff).where(Handoff.released_at.is_(None)).order_by(Handoff.requested_at, Handoff.id)
+    ).scalars()
+    return [_info(handoff) for handoff in handoffs]
+
+
+def is_waiting(session: Session, customer_id: str) -> bool:
+    return _open(session, customer_id) is not None
+
+
+def release(session: Session, customer_id: str, actor: str, now: Optional[datetime] = None) -> HandoffInfo:
+    """The owner is done: the assistant may answer this customer again."""
+    handoff = _open(session, customer_id)
+    if handoff is None:
+        raise NoOpenHandoff(customer_id)
+    handoff.released_at = stock.now_or(now)
+    handoff.released_by = actor
+    session.flush()
+    return _info(handoff)
