@@ -24,6 +24,7 @@ from benchmarks import massive_bench, nlu_eval
 
 NORMALIZER = "nlu_components.persian_normalizer.PersianNormalizer"
 DENSE = nlu_eval.DENSE_FEATURIZER
+LINEAR = "nlu_components.linear_intent.LinearIntentClassifier"
 Pipeline = list[dict[str, Any]]
 
 
@@ -54,12 +55,27 @@ def _spacy_tokenizer(pipeline: Pipeline, work_dir: Path) -> Pipeline:
     return changed
 
 
+def _linear_intents(pipeline: Pipeline, _: Path) -> Pipeline:
+    """Intents from LinearIntentClassifier, DIET for entities only; the fallback threshold
+    suits logistic regression's softer confidences (measured in docs/nlu.md)."""
+    changed: Pipeline = []
+    for step in pipeline:
+        if step["name"] == "DIETClassifier":
+            changed += [{**step, "intent_classification": False}, {"name": LINEAR, "C": 100.0}]
+        elif step["name"] == "FallbackClassifier":
+            changed.append({**step, "threshold": 0.3})
+        else:
+            changed.append(step)
+    return changed
+
+
 VARIANTS: dict[str, Callable[[Pipeline, Path], Pipeline]] = {
     "config.yml": lambda pipeline, _: pipeline,
     "no dense sentence features": _without(DENSE),
     "no Persian normaliser": _without(NORMALIZER),
     "no char n-grams": _without_char_ngrams,
     "spaCy fa tokeniser": _spacy_tokenizer,
+    "linear intent classifier": _linear_intents,
 }
 
 

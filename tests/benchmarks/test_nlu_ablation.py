@@ -4,7 +4,7 @@ from pathlib import Path
 
 import rasa.shared.utils.io
 
-from benchmarks.nlu_ablation import DENSE, NORMALIZER, VARIANTS, write_variant
+from benchmarks.nlu_ablation import DENSE, LINEAR, NORMALIZER, VARIANTS, write_variant
 from benchmarks.nlu_eval import ROOT
 
 BASE = rasa.shared.utils.io.read_yaml_file(str(ROOT / "config.yml"))
@@ -31,3 +31,11 @@ def test_each_variant_changes_one_thing(tmp_path: Path) -> None:
     spacy = names("spaCy fa tokeniser", tmp_path)
     assert "WhitespaceTokenizer" not in spacy and spacy.index("SpacyTokenizer") == spacy.index("SpacyNLP") + 1
     assert (tmp_path / "spacy_fa_blank" / "config.cfg").is_file()  # spaCy's Persian rules, saved locally
+
+
+def test_the_linear_variant_leaves_entities_to_diet_and_intents_to_the_linear_model(tmp_path: Path) -> None:
+    pipeline = write_variant(BASE, VARIANTS["linear intent classifier"], tmp_path / "config.yml")
+    steps = {step["name"]: step for step in pipeline}
+    assert steps["DIETClassifier"]["intent_classification"] is False
+    assert [s["name"] for s in pipeline].index(LINEAR) == [s["name"] for s in pipeline].index("DIETClassifier") + 1
+    assert steps["FallbackClassifier"]["threshold"] < next(s for s in BASE["pipeline"] if s["name"] == "FallbackClassifier")["threshold"]
