@@ -27,7 +27,7 @@ from inventory_db.errors import (
     UnknownReservation,
 )
 from inventory_db.models import Counter, Order, OrderItem, OrderStatusChange, Reservation, Variant
-from shoplang.normalize import to_ascii_digits
+from shoplang.normalize import canonical_order_number, to_ascii_digits
 
 FIRST_ORDER_NUMBER = 1001
 ORDER_NUMBER_COUNTER = "order_number"
@@ -138,10 +138,10 @@ def _info(order: Order) -> OrderInfo:
 
 def parse_order_number(text: str) -> int:
     """"1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → 1024; UnknownOrder when there is no number."""
-    digits = re.findall(r"\d+", to_ascii_digits(str(text)))
-    if len(digits) != 1:
+    number = canonical_order_number(text)
+    if number is None:
         raise UnknownOrder(str(text).strip())
-    return int(digits[0])
+    return int(number)
 
 
 def _clean_customer(customer: Customer) -> Customer:

@@ -16,7 +16,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
 from rasa.shared.nlu.training_data.message import Message
 
-from shoplang.normalize import canonical_color, canonical_product_code, canonical_quantity, canonical_size
+from shoplang.normalize import (
+    canonical_color,
+    canonical_order_number,
+    canonical_product_code,
+    canonical_quantity,
+    canonical_size,
+)
 
 
 def _quantity(text: str) -> Optional[str]:
@@ -29,6 +35,7 @@ CANONICALISERS: Dict[str, Callable[[str], Optional[str]]] = {
     "size": canonical_size,
     "product_code": canonical_product_code,
     "quantity": _quantity,
+    "order_number": canonical_order_number,
 }
 
 
@@ -48,7 +55,7 @@ def canonicalize(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class CanonicalEntities(GraphComponent):
-    """Maps colour, size, product-code and quantity entities to canonical values."""
+    """Maps colour, size, product-code, quantity and order-number entities to canonical values."""
 
     @staticmethod
     def required_components() -> List[type]:

@@ -127,6 +127,12 @@ def canonical_quantity(text: str) -> Optional[int]:
     return None
 
 
+def canonical_order_number(text: str) -> Optional[str]:
+    """"1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → "1024"; None unless there is exactly one number."""
+    digits = re.findall(r"\d+", to_ascii_digits(str(text)))
+    return digits[0].lstrip("0") or None if len(digits) == 1 else None
+
+
 _PRODUCT_TYPE_LOOKUP = _lookup(vocabulary.PRODUCT_TYPES)
 
 

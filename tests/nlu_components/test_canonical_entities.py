@@ -17,6 +17,8 @@ from nlu_components.canonical_entities import CanonicalEntities, canonicalize
         ("quantity", "دوتا", "2"),
         ("quantity", "two", "2"),
         ("product", "مانتو", "مانتو"),
+        ("order_number", "#1152", "1152"),
+        ("order_number", "سفارش ۱۰۲۴", "1024"),
     ],
 )
 def test_values_become_canonical(entity: str, raw: str, value: str) -> None:
@@ -24,7 +26,7 @@ def test_values_become_canonical(entity: str, raw: str, value: str) -> None:
 
 
 def test_unrecognisable_values_are_dropped_not_guessed() -> None:
-    assert canonicalize([{"entity": "color", "value": "سلام"}, {"entity": "size", "value": "99"}]) == []
+    assert canonicalize([{"entity": "color", "value": "سلام"}, {"entity": "size", "value": "99"}, {"entity": "order_number", "value": "#"}]) == []
 
 
 def test_component_rewrites_message_entities() -> None:
