@@ -4,9 +4,10 @@
 
 Each variant is config.yml with one choice taken out or swapped, scored twice: on the
 project's held-out split (``benchmarks.nlu_eval``, every variety) and on a stratified
-subset of MASSIVE fa-IR (``benchmarks.massive_bench``; the full benchmark takes hours a
-variant on 2 cores, so the subset size and epochs are options, printed with the table).
-Every variant is trained with the same seeds in the same run, so the rows compare.
+subset of MASSIVE fa-IR (``benchmarks.massive_bench``; the DIET variants take an hour or
+more a variant on the full benchmark on 2 cores, so the subset size and DIET's epochs are
+options, printed with the table). Every variant is trained with the same seeds in the same
+run, so the rows compare.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from benchmarks import massive_bench, nlu_eval
 
 NORMALIZER = "nlu_components.persian_normalizer.PersianNormalizer"
 DENSE = nlu_eval.DENSE_FEATURIZER
-LINEAR = "nlu_components.linear_intent.LinearIntentClassifier"
+LINEAR = nlu_eval.LINEAR_CLASSIFIER
+CRF = "CRFEntityExtractor"
 Pipeline = list[dict[str, Any]]
 
 
@@ -55,18 +57,39 @@ def _spacy_tokenizer(pipeline: Pipeline, work_dir: Path) -> Pipeline:
     return changed
 
 
-def _linear_intents(pipeline: Pipeline, _: Path) -> Pipeline:
-    """Intents from LinearIntentClassifier, DIET for entities only; the fallback threshold
-    suits logistic regression's softer confidences (measured in docs/nlu.md)."""
+def _rasa_usual_ngrams(pipeline: Pipeline, _: Path) -> Pipeline:
+    """Single words and char_wb 1-4, the n-grams Rasa's examples use, instead of ours."""
     changed: Pipeline = []
     for step in pipeline:
-        if step["name"] == "DIETClassifier":
-            changed += [{**step, "intent_classification": False}, {"name": LINEAR, "C": 100.0}]
-        elif step["name"] == "FallbackClassifier":
-            changed.append({**step, "threshold": 0.3})
-        else:
-            changed.append(step)
+        if step["name"] == "CountVectorsFeaturizer":
+            char = step.get("analyzer") == "char_wb"
+            step = {**step, "min_ngram": 1, "max_ngram": 4 if char else 1}
+        changed.append(step)
     return changed
+
+
+_DIET = {"name": "DIETClassifier", "epochs": 100, "random_seed": 1, "constrain_similarities": True}
+
+
+def _diet(intents: bool, entities: bool) -> Callable[[Pipeline, Path], Pipeline]:
+    """DIET (with the LexicalSyntacticFeaturizer it reads) in place of the linear intent
+    classifier and/or the CRF: Rasa's default classifier, measured against ours."""
+
+    def change(pipeline: Pipeline, _: Path) -> Pipeline:
+        changed: Pipeline = []
+        for step in pipeline:
+            if step["name"] == "RegexFeaturizer":
+                changed += [step, {"name": "LexicalSyntacticFeaturizer"}]
+            elif step["name"] == CRF and entities:
+                changed.append({**_DIET, "intent_classification": intents})
+            elif step["name"] == LINEAR and intents:
+                if not entities:
+                    changed.append({**_DIET, "entity_recognition": False})
+            else:
+                changed.append(step)
+        return changed
+
+    return change
 
 
 VARIANTS: dict[str, Callable[[Pipeline, Path], Pipeline]] = {
@@ -74,8 +97,11 @@ VARIANTS: dict[str, Callable[[Pipeline, Path], Pipeline]] = {
     "no dense sentence features": _without(DENSE),
     "no Persian normaliser": _without(NORMALIZER),
     "no char n-grams": _without_char_ngrams,
+    "words, char 1-4 n-grams": _rasa_usual_ngrams,
     "spaCy fa tokeniser": _spacy_tokenizer,
-    "linear intent classifier": _linear_intents,
+    "DIET for intents": _diet(intents=True, entities=False),
+    "DIET for entities": _diet(intents=False, entities=True),
+    "DIET for both": _diet(intents=True, entities=True),
 }
 
 
@@ -133,7 +159,7 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
-    parser.add_argument("--epochs", type=int, help="DIET epochs for every variant (default: config.yml's)")
+    parser.add_argument("--epochs", type=int, help="DIET epochs, for the variants with DIET (default: config.yml's)")
     parser.add_argument("--massive-train", type=int, default=2000, help="MASSIVE fa-IR train subset; 0 skips MASSIVE")
     parser.add_argument("--massive-test", type=int, default=500, help="MASSIVE fa-IR test subset")
     parser.add_argument("--out", type=Path, default=nlu_eval.ROOT / "results" / "nlu-ablation.json")

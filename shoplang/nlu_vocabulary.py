@@ -1,5 +1,5 @@
 """Print Rasa NLU data generated from the vocabulary: the product-code regex and the
-colour and size lookup tables. `make nlu-vocab` writes it to nlu_data/nlu/vocabulary.yml;
+colour, size, product-type and quantity-word lookup tables. `make nlu-vocab` writes it to nlu_data/nlu/vocabulary.yml;
 a test fails when that file and this module disagree, so the two lists never drift.
 """
 
@@ -33,7 +33,14 @@ def render() -> str:
         f"    - {PRODUCT_CODE_PATTERN}",
     ]
     sizes = _spellings(vocabulary.LETTER_SIZES) + list(vocabulary.NUMERIC_SIZES)
-    for name, values in (("color", _spellings(vocabulary.COLORS)), ("size", sizes)):
+    quantities = list(dict.fromkeys(word for words in vocabulary.NUMBER_WORDS.values() for word in words))
+    lookups = (
+        ("color", _spellings(vocabulary.COLORS)),
+        ("size", sizes),
+        ("product", _spellings(vocabulary.PRODUCT_TYPES)),
+        ("quantity", quantities),
+    )
+    for name, values in lookups:
         lines += [f"- lookup: {name}", "  examples: |"]
         lines += [f"    - {value}" for value in values]
     return "\n".join(lines) + "\n"

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import rasa.shared.utils.io
 
-from benchmarks.nlu_ablation import DENSE, LINEAR, NORMALIZER, VARIANTS, write_variant
+import pytest
+
+from benchmarks.nlu_ablation import CRF, DENSE, LINEAR, NORMALIZER, VARIANTS, write_variant
 from benchmarks.nlu_eval import ROOT
 
 BASE = rasa.shared.utils.io.read_yaml_file(str(ROOT / "config.yml"))
@@ -19,7 +21,7 @@ def names(variant: str, tmp_path: Path) -> list[str]:
 
 
 def test_the_project_pipeline_has_every_choice_the_ablation_removes() -> None:
-    assert DENSE in NAMES and NORMALIZER in NAMES and "WhitespaceTokenizer" in NAMES
+    assert DENSE in NAMES and NORMALIZER in NAMES and "WhitespaceTokenizer" in NAMES and LINEAR in NAMES and CRF in NAMES
     assert any(s.get("analyzer") == "char_wb" for s in BASE["pipeline"])
 
 
@@ -33,9 +35,24 @@ def test_each_variant_changes_one_thing(tmp_path: Path) -> None:
     assert (tmp_path / "spacy_fa_blank" / "config.cfg").is_file()  # spaCy's Persian rules, saved locally
 
 
-def test_the_linear_variant_leaves_entities_to_diet_and_intents_to_the_linear_model(tmp_path: Path) -> None:
-    pipeline = write_variant(BASE, VARIANTS["linear intent classifier"], tmp_path / "config.yml")
-    steps = {step["name"]: step for step in pipeline}
-    assert steps["DIETClassifier"]["intent_classification"] is False
-    assert [s["name"] for s in pipeline].index(LINEAR) == [s["name"] for s in pipeline].index("DIETClassifier") + 1
-    assert steps["FallbackClassifier"]["threshold"] < next(s for s in BASE["pipeline"] if s["name"] == "FallbackClassifier")["threshold"]
+def test_rasa_usual_ngrams_variant_only_narrows_the_count_vectors(tmp_path: Path) -> None:
+    pipeline = write_variant(BASE, VARIANTS["words, char 1-4 n-grams"], tmp_path / "config.yml")
+    vectors = [(s["min_ngram"], s["max_ngram"], s.get("analyzer")) for s in pipeline if s["name"] == "CountVectorsFeaturizer"]
+    assert vectors == [(1, 1, None), (1, 4, "char_wb")]
+    assert [s["name"] for s in pipeline] == NAMES
+
+
+@pytest.mark.parametrize(
+    "variant, intent_diet, entity_diet",
+    [("DIET for intents", True, False), ("DIET for entities", False, True), ("DIET for both", True, True)],
+)
+def test_diet_variants_replace_exactly_the_component_they_name(
+    tmp_path: Path, variant: str, intent_diet: bool, entity_diet: bool
+) -> None:
+    pipeline = write_variant(BASE, VARIANTS[variant], tmp_path / "config.yml")
+    names = [step["name"] for step in pipeline]
+    diet = next(step for step in pipeline if step["name"] == "DIETClassifier")
+    assert names.count("DIETClassifier") == 1 and "LexicalSyntacticFeaturizer" in names
+    assert (LINEAR in names) is not intent_diet and (CRF in names) is not entity_diet
+    assert diet.get("intent_classification", True) is intent_diet
+    assert diet.get("entity_recognition", True) is entity_diet

