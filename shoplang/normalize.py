@@ -22,10 +22,12 @@ ZWNJ = "\u200c"
 _INVISIBLES = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _REPEATED_LETTER = re.compile(r"([^\W\d_xX])\1{2,}")  # not x: "XXXL" is a size
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
-# A product code: 1-3 Latin letters, optional space or hyphen, 1-5 digits.
-PRODUCT_CODE_PATTERN = r"(?<![A-Za-z0-9])[A-Za-z]{1,3}[- ]?[0-9]{1,5}(?![A-Za-z0-9])"
+# A product code: 1-3 Latin letters, optional space or hyphen, 1-5 digits; not a short word
+# then a space ("send me 2", "in a 34").
+_NOT_CODE = "|".join(sorted(vocabulary.NOT_CODE_WORDS, key=lambda word: (-len(word), word)))
+PRODUCT_CODE_PATTERN = rf"(?<![A-Za-z0-9])(?!(?i:{_NOT_CODE}) )[A-Za-z]{{1,3}}[- ]?[0-9]{{1,5}}(?![A-Za-z0-9])"
 _PRODUCT_CODE = re.compile(PRODUCT_CODE_PATTERN)
-_CODE_PARTS = re.compile(r"^([A-Za-z]{1,3})[- ]?([0-9]{1,5})$")
+_CODE_PARTS = re.compile(r"^([A-Za-z]{1,3})([- ]?)([0-9]{1,5})$")
 
 
 def to_ascii_digits(text: str) -> str:
@@ -67,9 +69,9 @@ def fold(text: str) -> str:
 def canonical_product_code(text: str) -> Optional[str]:
     """"ma110", "MA 110", "MA-۱۱۰" → "MA-110"; None when it is not a code."""
     match = _CODE_PARTS.match(to_ascii_digits(text).strip())
-    if not match:
+    if not match or (match.group(2) == " " and match.group(1).lower() in vocabulary.NOT_CODE_WORDS):
         return None
-    return f"{match.group(1).upper()}-{match.group(2)}"
+    return f"{match.group(1).upper()}-{match.group(3)}"
 
 
 def find_product_codes(text: str) -> list[str]:

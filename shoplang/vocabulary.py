@@ -85,6 +85,13 @@ QUANTITY_UNITS: tuple[str, ...] = (
     "pieces", "piece", "pcs", "pairs", "pair", "items", "item",
 )
 
+# Short English and Finglish words that, followed by a space and a number, are words and not
+# a product code's letters: "send me 2", "in a 34", "ba 2 ta" (but "ME-2" and "me2" are codes).
+NOT_CODE_WORDS: frozenset[str] = frozenset(
+    {"a", "an", "the", "me", "my", "us", "in", "on", "at", "to", "of", "or", "is", "it", "by", "for", "and",
+     "any", "all", "get", "buy", "add", "are", "per", "ta", "va", "ba", "be", "az", "ro", "ke", "ye", "ya", "na", "ham"}
+)
+
 # Latin-script words that mark a message as Finglish (Persian in Latin letters),
 # so the assistant answers in Persian script rather than English.
 FINGLISH_MARKERS: frozenset[str] = frozenset(

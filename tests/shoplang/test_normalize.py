@@ -43,6 +43,16 @@ def test_find_product_codes_in_a_message() -> None:
     assert find_product_codes("do you have size 38?") == []
 
 
+@pytest.mark.parametrize("text", ["send me 2 of these", "do u have the jeans in a 34", "ba 2 ta mikham", "any 38 left?"])
+def test_a_short_word_then_a_number_is_not_a_code(text: str) -> None:
+    assert find_product_codes(text) == []
+
+
+def test_the_same_letters_joined_or_hyphenated_are_a_code() -> None:
+    assert find_product_codes("ME-2 or in12?") == ["ME-2", "IN-12"]
+    assert canonical_product_code("me 2") is None and canonical_product_code("ma 110") == "MA-110"
+
+
 @pytest.mark.parametrize(
     "raw, key",
     [("مشکی", "black"), ("مشكي", "black"), ("meshki", "black"), ("Black", "black"), ("سرمه ای", "navy"), ("سرمه‌ای", "navy"), ("toosi", "gray"), ("grey", "gray"), ("بنفش", "purple"), ("چیز", None)],
