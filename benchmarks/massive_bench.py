@@ -26,7 +26,6 @@ comparisons. The settings are printed beside the results and written to the JSON
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import resource
 import sys
@@ -53,6 +52,7 @@ from benchmarks.nlu_eval import (
     top_intent,
     train_nlu_model,
 )
+from benchmarks.reporting import write_report
 
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "benchmarks" / "massive"
 # Regularisation of the baseline's logistic regression, chosen once on fa-IR valid.
@@ -236,8 +236,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print_table(rows)
 
     report = {"settings": settings, "machine": machine, "total_seconds": round(time.perf_counter() - started, 1), "results": rows}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(args.out, report)
     print(f"\n{describe_machine(machine)}\nMASSIVE 1.0 (FitzGerald et al. 2022, CC BY 4.0). Wrote {args.out}")
     return 0
 

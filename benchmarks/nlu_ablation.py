@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from benchmarks import massive_bench, nlu_eval
+from benchmarks.reporting import write_report
 
 NORMALIZER = "nlu_components.persian_normalizer.PersianNormalizer"
 DENSE = nlu_eval.DENSE_FEATURIZER
@@ -183,8 +184,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "total_seconds": round(time.perf_counter() - started, 1),
         "variants": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(args.out, report)
     print(f"\n{nlu_eval.describe_machine(machine)}\nWrote {args.out}")
     return 0
 

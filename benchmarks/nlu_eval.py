@@ -30,9 +30,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import copy  # noqa: E402
 import hashlib  # noqa: E402
-import json  # noqa: E402
 import logging  # noqa: E402
-import platform  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -44,6 +42,7 @@ from typing import Any, Iterable, Optional, Sequence  # noqa: E402
 from ruamel.yaml import YAML  # noqa: E402
 from ruamel.yaml.scalarstring import LiteralScalarString  # noqa: E402
 
+from benchmarks.reporting import host_info, write_report  # noqa: E402
 from nlu_components.canonical_entities import CANONICALISERS  # noqa: E402
 from nlu_components.persian_normalizer import normalize_with_entities  # noqa: E402
 from shoplang.normalize import normalize_text  # noqa: E402
@@ -327,24 +326,8 @@ def machine_info() -> dict[str, Any]:
     """What a measurement ran on; the load average shows how busy the shared cores were."""
     import rasa
 
-    cpu, ram_gib = platform.processor() or platform.machine(), None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
-                break
-    except OSError:
-        pass
     return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gib": ram_gib,
-        "os": platform.platform(),
-        "python": platform.python_version(),
+        **host_info(),
         "rasa": rasa.__version__,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
@@ -490,8 +473,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "confusion_matrix_png": str(args.plot),
         **report,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(args.out, result)
 
     print_report(report)
     print(f"\n{describe_machine(machine)}")

@@ -19,10 +19,7 @@ Writes a table to stdout and JSON (with the machine it ran on) to --out.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
-import os
-import platform
 import random
 import sqlite3
 import statistics
@@ -37,6 +34,7 @@ from typing import Any, Optional
 
 import sqlalchemy
 
+from benchmarks.reporting import host_info, write_report
 from inventory_db import catalog_csv, orders, reservations, schema, stock
 from inventory_db.database import make_engine, make_session_factory, transaction
 from inventory_db.errors import OutOfStock
@@ -197,25 +195,8 @@ def run_cell(url: str, customers: int, seconds: float, processes: bool) -> dict[
 
 
 def machine(postgres_version: Optional[str]) -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    ram_gib = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
-                break
-    except OSError:
-        pass
     return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gib": ram_gib,
-        "os": platform.platform(),
-        "python": platform.python_version(),
+        **host_info(),
         "sqlalchemy": sqlalchemy.__version__,
         "sqlite": sqlite3.sqlite_version,
         "postgresql": postgres_version,
@@ -277,8 +258,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "skipped": skipped,
     }
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(out, report)
 
     header = f"{'backend':<9} {'customers':>9} {'reserv/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'orders':>7} {'refused':>7} {'last units':>10} {'granted':>7} {'oversold':>8}"
     print(f"{report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['ram_gib']} GiB; "
