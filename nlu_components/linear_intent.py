@@ -92,6 +92,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
+        self._use(model)
+
+    def _use(self, model: Optional[Dict[str, np.ndarray]]) -> None:
         self.model = model
         # (features × intents), contiguous: a sparse row times the transposed view would copy
         # the whole matrix on every message (300 ms a parse on MASSIVE's vocabulary).
@@ -131,13 +134,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         tfidf = TfidfWeights.fit(counts)
         classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"])
         classifier.fit(self._design(examples, tfidf), [m.get(INTENT) for m in examples])
-        self.model = {
-            "classes": np.asarray(classifier.classes_, dtype=str),
-            "coef": classifier.coef_,
-            "intercept": classifier.intercept_,
-            "idf": tfidf.idf,
-        }
-        self._weights = np.ascontiguousarray(classifier.coef_.T)
+        self._use(
+            {
+                "classes": np.asarray(classifier.classes_, dtype=str),
+                "coef": classifier.coef_,
+                "intercept": classifier.intercept_,
+                "idf": tfidf.idf,
+            }
+        )
         self.persist()
         return self._resource
 

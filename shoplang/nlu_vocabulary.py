@@ -1,6 +1,7 @@
 """Print Rasa NLU data generated from the vocabulary: the product-code regex and the
-colour, size, product-type and quantity-word lookup tables. `make nlu-vocab` writes it to nlu_data/nlu/vocabulary.yml;
-a test fails when that file and this module disagree, so the two lists never drift.
+colour, size, product-type and quantity-word lookup tables. `make nlu-vocab` writes it to
+nlu_data/nlu/vocabulary.yml; a test fails when that file and this module disagree, so the
+two lists never drift.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 _NOT_CODE = "|".join(sorted(vocabulary.NOT_CODE_WORDS, key=lambda word: (-len(word), word)))
 PRODUCT_CODE_PATTERN = rf"(?<![A-Za-z0-9])(?!(?i:{_NOT_CODE}) )[A-Za-z]{{1,3}}[- ]?[0-9]{{1,5}}(?![A-Za-z0-9])"
 _PRODUCT_CODE = re.compile(PRODUCT_CODE_PATTERN)
-_CODE_PARTS = re.compile(r"^([A-Za-z]{1,3})([- ]?)([0-9]{1,5})$")
+_CODE_PARTS = re.compile(r"^([A-Za-z]{1,3})[- ]?([0-9]{1,5})$")
 
 
 def to_ascii_digits(text: str) -> str:
@@ -68,10 +68,11 @@ def fold(text: str) -> str:
 
 def canonical_product_code(text: str) -> Optional[str]:
     """"ma110", "MA 110", "MA-۱۱۰" → "MA-110"; None when it is not a code."""
-    match = _CODE_PARTS.match(to_ascii_digits(text).strip())
-    if not match or (match.group(2) == " " and match.group(1).lower() in vocabulary.NOT_CODE_WORDS):
+    text = to_ascii_digits(text).strip()
+    match = _CODE_PARTS.match(text) if _PRODUCT_CODE.fullmatch(text) else None
+    if not match:
         return None
-    return f"{match.group(1).upper()}-{match.group(3)}"
+    return f"{match.group(1).upper()}-{match.group(2)}"
 
 
 def find_product_codes(text: str) -> list[str]:
@@ -132,7 +133,9 @@ def canonical_quantity(text: str) -> Optional[int]:
 def canonical_order_number(text: str) -> Optional[str]:
     """"1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → "1024"; None unless there is exactly one number."""
     digits = re.findall(r"\d+", to_ascii_digits(str(text)))
-    return digits[0].lstrip("0") or None if len(digits) == 1 else None
+    if len(digits) != 1:
+        return None
+    return digits[0].lstrip("0") or None
 
 
 _PRODUCT_TYPE_LOOKUP = _lookup(vocabulary.PRODUCT_TYPES)
