@@ -54,7 +54,7 @@ from channels.instagram_webhook import (
     signature_is_valid,
 )
 from channels.instagram_worker import SenderQueues
-from channels.shared_posts import SharedPosts
+from channels.shared_posts import Origin, SharedPosts, order_source
 from inventory_db import message_log
 from inventory_db.database import make_engine, make_session_factory, transaction
 from inventory_db.errors import UnknownProduct
@@ -392,19 +392,14 @@ class InstagramInput(InputChannel):
         if event.referral is not None:
             metadata["referral"] = _referral_dict(event.referral)
 
-        product_code = None
         if event.shared_media is not None:
             metadata["shared_media"] = {"kind": event.shared_media.kind, "media_id": event.shared_media.media_id}
-            product_code = await self.shared_posts.product_for(event.shared_media)
-            if product_code:
-                self.shared_posts.remember(event.sender_id, product_code)
-                metadata["product_source"] = f"shared_{event.shared_media.kind}"
-        else:
-            product_code = self.shared_posts.recently_shared(event.sender_id)
-            if product_code:
-                metadata["product_source"] = "recently_shared"
+        origin = await self._origin(event)
+        product_code = origin.product_code if origin else None
         if product_code:
             metadata["product_code"] = product_code
+        if origin and origin.source:
+            metadata["product_source"] = origin.source  # an order source: place_order takes it as is
 
         if not text:
             if event.shared_media is not None:
@@ -425,7 +420,25 @@ class InstagramInput(InputChannel):
             metadata=metadata,
         )
 
+    async def _origin(self, event: MessageEvent) -> Optional[Origin]:
+        """The product and order source a message is about: the post, reel or story it shares,
+        else the ad or link it came from, else what the customer shared or came from a few
+        minutes ago."""
+        if event.shared_media is not None:
+            code = await self.shared_posts.product_for(event.shared_media)
+            if code is None:
+                return None
+            return self.shared_posts.remember(event.sender_id, Origin(code, order_source(event.shared_media)))
+        came_from = self._remember_referral(event.sender_id, event.referral) if event.referral else None
+        return came_from or self.shared_posts.recently_shared(event.sender_id)
+
+    def _remember_referral(self, sender_id: str, referral: WebhookReferral) -> Optional[Origin]:
+        """An ad or link the shop counts as a source is what the customer's next messages came from."""
+        source = order_source(referral)
+        return self.shared_posts.remember(sender_id, Origin(None, source)) if source else None
+
     async def _handle_referral(self, event: ReferralEvent) -> None:
+        self._remember_referral(event.sender_id, event.referral)
         referral = _referral(event.referral, event.timestamp_ms)
         await self._db(lambda session: message_log.record_referral(session, event.sender_id, referral))
 
@@ -451,6 +464,8 @@ class InstagramInput(InputChannel):
                 {"comment_id": event.comment_id}, {"text": split_text(reply)[0]}, messaging_type=None
             )
             outcome = "done"
+            if event.from_id:  # the customer's answer in Direct is about this product
+                self.shared_posts.remember(event.from_id, Origin(code, order_source(event)))
         except (GraphApiError, UnknownProduct) as error:
             logger.warning("No private reply to comment %s: %s", event.comment_id, error)
         finally:

@@ -4,19 +4,21 @@ The catalog's ``post`` column holds the post's shortcode (the ``C8dmoB21`` of
 instagram.com/p/C8dmoB21/). Webhooks carry a media id and sometimes a link: a link
 gives the shortcode at once; otherwise the Graph API is asked for the media's
 shortcode, once per media id. Also remembers, per customer, the product they just
-shared, so "این موجوده؟" sent right after a shared post means that product.
+shared and where it came from, so "این موجوده؟" sent right after a shared post
+means that product, and an order placed then is counted for that post.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable, Dict, Optional, TypeVar
+from typing import Awaitable, Callable, Dict, Optional, TypeVar, Union
 
 from sqlalchemy.orm import Session
 
 from channels.instagram_send import GraphApiClient, GraphApiError
-from channels.instagram_webhook import SharedMedia
+from channels.instagram_webhook import CommentEvent, SharedMedia, WebhookReferral
 from inventory_db import message_log
 
 T = TypeVar("T")
@@ -25,6 +27,29 @@ Db = Callable[[Callable[[Session], T]], Awaitable[T]]
 SHARED_PRODUCT_MEMORY = timedelta(minutes=10)
 _SHORTCODE_IN_URL = re.compile(r"instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]+)")
 _CACHE_LIMIT = 4096
+# Meta's names for what the customer shared or came from → the store's order sources
+# (inventory_db.orders.SOURCES, which place_order checks).
+_MEDIA_SOURCES = {"post": "post", "reel": "reel", "story": "story"}
+_REFERRAL_SOURCES = {"ADS": "ad", "SHORTLINK": "link"}  # an ad; an ig.me link
+COMMENT_SOURCE = "comment"  # a comment under a product post, answered in Direct
+
+
+def order_source(origin: Union[SharedMedia, WebhookReferral, CommentEvent]) -> Optional[str]:
+    """Where the customer found the product, as an order source; None when Meta's name for
+    it is one the shop does not count."""
+    if isinstance(origin, SharedMedia):
+        return _MEDIA_SOURCES.get(origin.kind)
+    if isinstance(origin, WebhookReferral):
+        return _REFERRAL_SOURCES.get((origin.source or "").upper())
+    return COMMENT_SOURCE
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a customer's next messages are about: the product, when known, and its order source."""
+
+    product_code: Optional[str]
+    source: Optional[str]
 
 
 class SharedPosts:
@@ -33,7 +58,7 @@ class SharedPosts:
         self._db = db
         self._clock = clock
         self._shortcodes: Dict[str, Optional[str]] = {}  # media id → shortcode (None: not ours)
-        self._recent: Dict[str, tuple[str, datetime]] = {}  # customer → (product code, when shared)
+        self._recent: Dict[str, tuple[Origin, datetime]] = {}  # customer → (what they came from, when)
 
     async def product_for(self, media: SharedMedia) -> Optional[str]:
         """The on-sale product whose catalog ``post`` is this media's shortcode (or its id)."""
@@ -47,20 +72,22 @@ class SharedPosts:
                 code = await self._db(lambda session: message_log.product_code_for_post(session, [shortcode]))
         return code
 
-    def remember(self, sender_id: str, product_code: str) -> None:
+    def remember(self, sender_id: str, origin: Origin) -> Origin:
+        """Keep ``origin`` as what the customer's next few minutes of messages are about."""
         if len(self._recent) > _CACHE_LIMIT:
             self._recent.clear()
-        self._recent[sender_id] = (product_code, self._clock())
+        self._recent[sender_id] = (origin, self._clock())
+        return origin
 
-    def recently_shared(self, sender_id: str) -> Optional[str]:
-        """The product ``sender_id`` shared in the last few minutes, if any."""
+    def recently_shared(self, sender_id: str) -> Optional[Origin]:
+        """What ``sender_id`` shared or came from in the last few minutes, if anything."""
         if sender_id not in self._recent:
             return None
-        code, shared_at = self._recent[sender_id]
+        origin, shared_at = self._recent[sender_id]
         if self._clock() - shared_at > SHARED_PRODUCT_MEMORY:
             del self._recent[sender_id]
             return None
-        return code
+        return origin
 
     async def _shortcode(self, media_id: str) -> Optional[str]:
         if media_id in self._shortcodes:

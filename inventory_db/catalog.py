@@ -1,12 +1,15 @@
-"""Reading the catalog: products, their variants, and what is in stock.
+"""Reading the catalog: products, their variants, what is in stock, and which product a
+customer's words name.
 
 ``available`` is what a customer can still buy: units on hand less unexpired
 reservations and open orders (see ``stock``). Products and variants a catalog
-import took off sale are not shown.
+import took off sale are not shown. Names are matched against the store as it is
+now, so a product imported after the model was trained is found by name too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -79,8 +82,8 @@ def _infos(session: Session, products: list[Product]) -> list[ProductInfo]:
         available = []
         for v in product.variants:
             if v.active:
-                reserved, allocated = committed.get(v.id, (0, 0))
-                available.append(VariantInfo(v.color, v.size, v.price, max(v.on_hand - reserved - allocated, 0)))
+                units = stock.free_units(v.on_hand, *committed.get(v.id, (0, 0)))
+                available.append(VariantInfo(v.color, v.size, v.price, units))
         infos.append(
             ProductInfo(
                 code=product.code,
@@ -105,21 +108,127 @@ def get_product(session: Session, code: str) -> ProductInfo:
     return _infos(session, [product])[0]
 
 
-def search_products(session: Session, text: str) -> list[ProductInfo]:
-    """Products a customer's words refer to: by type ("مانتو") or by words of the name."""
-    query = fold(text)
-    if not query:
-        return []
-    category = canonical_product_type(query)
+@dataclass(frozen=True)
+class NameMatch:
+    """The product a customer's words name: a clear ``best`` to take (and say), or else
+    up to ``limit`` ``candidates``, best first, to ask about (none when nothing matches)."""
+
+    best: Optional[ProductInfo]
+    candidates: tuple[ProductInfo, ...] = ()
+
+
+_WORD = re.compile(r"\w+(?:-\w+)*")
+
+
+def _words(text: str) -> tuple[frozenset[str], list[str]]:
+    """The product types ``text`` names and its other words, folded.
+
+    "Open-front manteau" → ({"manteau"}, ["open", "front"]); two-word types
+    ("head scarf", "هودی ها") are read as one.
+    """
+    found = _WORD.findall(fold(text))
+    types: set[str] = set()
+    words: list[str] = []
+    i = 0
+    while i < len(found):
+        pair = canonical_product_type(" ".join(found[i : i + 2])) if i + 1 < len(found) else None
+        single = pair or canonical_product_type(found[i])
+        if single:
+            types.add(single)
+        else:
+            words.extend(found[i].split("-"))
+        i += 2 if pair else 1
+    return frozenset(types), words
+
+
+def _one_letter_off(word: str, name_word: str) -> bool:
+    """A typo of a name word of 4+ letters: one letter missing, extra or wrong, or two
+    letters swapped ("lenin" for "linen", «کتن» for «کتان»)."""
+    if len(name_word) < 4 or word == name_word:
+        return False
+    if len(word) == len(name_word):
+        diff = [i for i, (a, b) in enumerate(zip(word, name_word)) if a != b]
+        return len(diff) == 1 or (
+            len(diff) == 2 and (word[diff[0]], word[diff[1]]) == (name_word[diff[1]], name_word[diff[0]])
+        )
+    short, long = sorted((word, name_word), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    i = next((i for i, (a, b) in enumerate(zip(short, long)) if a != b), len(short))
+    return short[i:] == long[i + 1 :]
+
+
+@dataclass(frozen=True, order=True)
+class _Fit:
+    """How well a message names one product; a greater fit is a better match."""
+
+    words: int  # distinctive words of one of its names found in the message
+    full: bool  # all of that name's distinctive words
+    exact: int  # of them spelt as in the name
+    typed: bool  # the message names the product's type
+    said: frozenset[str] = field(compare=False)  # the message's words that matched
+
+
+def _fit(product: Product, asked_types: frozenset[str], said: frozenset[str]) -> _Fit:
+    """The best fit over the product's Persian and English names.
+
+    A name's distinctive words are those that are not a product type. A misspelt
+    word counts only when the message also names the product's type or spells
+    another of its words right, so "sort" alone is not read as "sport".
+    """
+    kinds = {product.category}
+    names = []
+    for name in (product.name_fa, product.name_en):
+        types, words = _words(name)
+        kinds |= types
+        names.append(frozenset(words))
+    typed = bool(kinds & asked_types)
+    fits = []
+    for words in names:
+        exact = words & said
+        near = {w: m for w in words - exact for m in said if _one_letter_off(m, w)} if exact or typed else {}
+        found = len(exact) + len(near)
+        fits.append(_Fit(found, bool(words) and found == len(words), len(exact), typed, exact | set(near.values())))
+    return max(fits)
+
+
+def _clear_best(ranked: list[_Fit], asked_types: frozenset[str]) -> bool:
+    """The top fit names the product by its own words, of a type the message names if it
+    names any, beats every other fit, and every word that matched another product
+    matched it too ("linen manteau or open front?" names two products)."""
+    top = ranked[0]
+    return (
+        top.words > 0
+        and (top.typed or not asked_types)
+        and all(other < top and other.said <= top.said for other in ranked[1:])
+    )
+
+
+def find_products_by_name(session: Session, text: str, limit: Optional[int] = 5) -> NameMatch:
+    """The product a customer's words name, in Persian or English, in any word order, with
+    or without its type ("مانتو کتان", "the linen one", "lenin manteau", «کتن»).
+
+    Scored by how many of a product's distinctive name words the message holds, so
+    the rest of the sentence (question words, colours, sizes) does not get in the
+    way. A type word alone ("مانتو") names every product of that type: no best, those
+    are the candidates. ``limit=None`` gives every candidate.
+    """
+    asked_types, words = _words(text)
+    said = frozenset(words)
     products = session.execute(
         select(Product).options(selectinload(Product.variants)).where(Product.active).order_by(Product.code)
     ).scalars()
-    found = [
-        p
-        for p in products
-        if p.category == category or query in fold(p.name_fa) or query in fold(p.name_en)
-    ]
-    return _infos(session, found)
+    fits = [(fit, product) for product in products if (fit := _fit(product, asked_types, said)).words or fit.typed]
+    fits.sort(key=lambda pair: pair[0], reverse=True)  # stable: equal fits stay in code order
+    if fits and _clear_best([fit for fit, _ in fits], asked_types):
+        return NameMatch(_infos(session, [fits[0][1]])[0])
+    return NameMatch(None, tuple(_infos(session, [product for _, product in fits[:limit]])))
+
+
+def search_products(session: Session, text: str) -> list[ProductInfo]:
+    """Products a customer's words refer to: the one they name, else every candidate."""
+    match = find_products_by_name(session, text, limit=None)
+    return [match.best] if match.best else list(match.candidates)
 
 
 def availability(product: ProductInfo, color: Optional[str] = None, size: Optional[str] = None) -> Availability:

@@ -1,8 +1,11 @@
-"""One customer's checkout hold: exactly the variant and quantity they settled on.
+"""One customer's checkout: the hold on exactly the variant and quantity they settled on,
+its price with shipping, and the order placed from it.
 
 The conversation may change its mind any number of times before confirming; each
 change swaps the hold in one transaction, so the shop never keeps units for a
 variant the customer has moved on from, and never has two holds for one checkout.
+The summary the customer confirms (``quote``) and the order placed (``place``) are
+priced by the same function, so the total confirmed is the total ordered.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Optional
 
 from sqlalchemy.orm import Session
 
-from inventory_db import reservations, stock
-from inventory_db.errors import OutOfStock, UnknownReservation
+from inventory_db import orders, reservations, stock
+from inventory_db.errors import InvalidOrder, OutOfStock, UnknownReservation
+from inventory_db.policy import ShippingMethod, ShopPolicy
 from inventory_db.reservations import ReservationInfo
 
 
@@ -74,3 +78,74 @@ def release_hold(session: Session, reservation_id: int, customer_id: str, now: O
     current = _find(session, reservation_id)
     if current is not None and current.customer_id == customer_id and current.status == reservations.ACTIVE:
         reservations.release(session, reservation_id, actor=f"customer:{customer_id}", now=now)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the customer is asked to confirm: the held units, priced, with shipping."""
+
+    code: str
+    color: str
+    size: str
+    quantity: int
+    unit_price: int
+    subtotal: int
+    shipping_method: ShippingMethod
+    shipping_fee: int
+    total: int
+
+
+def quote(session: Session, reservation_id: int, shipping_method: str, policy: ShopPolicy) -> Quote:
+    """Price the hold at the price it was made at, with the fee of ``shipping_method`` (a key
+    or any spelling the policy knows); InvalidOrder for a method the shop does not offer.
+
+    The hold's state is not checked here: ``place`` does that when it matters, and a
+    quote of an already placed hold is what makes a repeated ``place`` idempotent.
+    """
+    method = policy.shipping_method(shipping_method)
+    if method is None:
+        known = ", ".join(m.key for m in policy.shipping_methods)
+        raise InvalidOrder(f"unknown shipping method '{shipping_method}' (known: {known})")
+    held = reservations.get_reservation(session, reservation_id)
+    fee = policy.shipping_fee(method, held.total)
+    return Quote(
+        code=held.code,
+        color=held.color,
+        size=held.size,
+        quantity=held.quantity,
+        unit_price=held.unit_price,
+        subtotal=held.total,
+        shipping_method=method,
+        shipping_fee=fee,
+        total=held.total + fee,
+    )
+
+
+def place(
+    session: Session,
+    customer_id: str,
+    reservation_id: int,
+    customer: orders.Customer,
+    shipping_method: str,
+    policy: ShopPolicy,
+    source: Optional[str] = None,
+) -> orders.OrderInfo:
+    """Place the order for exactly this checkout's hold, priced by ``quote``.
+
+    Idempotent per hold: a confirmation that arrives twice returns the first order.
+    The store's errors (OutOfStock, ReservationNotActive, UnknownReservation,
+    InvalidOrder) are raised unchanged for the caller to answer.
+    """
+    if customer.instagram_id.strip() != customer_id:
+        raise InvalidOrder("the order's customer is not the checkout's customer")
+    priced = quote(session, reservation_id, shipping_method, policy)
+    return orders.place_order(
+        session,
+        f"chat:{customer_id}:hold:{reservation_id}",
+        customer,
+        reservation_ids=[reservation_id],
+        shipping_method=priced.shipping_method.key,
+        source=source,
+        shipping_fee=priced.shipping_fee,
+        actor=f"customer:{customer_id}",
+    )

@@ -282,8 +282,7 @@ def place_order(
     committed = stock.committed_units(session, list(needed), now)
     for variant_id, quantity in needed.items():
         variant = variants[variant_id]
-        reserved, allocated = committed.get(variant_id, (0, 0))
-        available = variant.on_hand - reserved - allocated
+        available = stock.free_units(variant.on_hand, *committed.get(variant_id, (0, 0)))
         if available < quantity:
             raise OutOfStock(variant.product.code, variant.color, variant.size, quantity, available)
 
@@ -395,12 +394,9 @@ def _transition(
         committed = stock.committed_units(session, list(by_variant), now)
         for variant_id, quantity in by_variant.items():
             variant = variants[variant_id]
-            reserved, allocated = committed.get(variant_id, (0, 0))
-            if variant.on_hand - reserved - allocated < quantity:
-                raise OutOfStock(
-                    variant.product.code, variant.color, variant.size, quantity,
-                    variant.on_hand - reserved - allocated,
-                )
+            available = stock.free_units(variant.on_hand, *committed.get(variant_id, (0, 0)))
+            if available < quantity:
+                raise OutOfStock(variant.product.code, variant.color, variant.size, quantity, available)
         note = note or "paid after the payment deadline"
 
     reason, on_hand_sign, allocated_sign = {

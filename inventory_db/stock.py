@@ -74,7 +74,7 @@ class StockLevel:
 
     @property
     def available(self) -> int:
-        return max(self.on_hand - self.reserved - self.allocated, 0)
+        return free_units(self.on_hand, self.reserved, self.allocated)
 
 
 @dataclass(frozen=True)
@@ -194,10 +194,18 @@ def committed_units(
     return {variant_id: (held_units, allocated) for variant_id, (held_units, allocated) in result.items()}
 
 
+def free_units(on_hand: int, reserved: int, allocated: int) -> int:
+    """available = on hand − unexpired holds − units in open orders, never below 0.
+
+    The one place the formula lives: what customers are shown and what reserving and
+    ordering check against must never disagree.
+    """
+    return max(on_hand - reserved - allocated, 0)
+
+
 def available_units(session: Session, variant: Variant, now: Optional[datetime] = None) -> int:
     """Units of ``variant`` a customer could still reserve or order at ``now``."""
-    reserved, allocated = committed_units(session, [variant.id], now).get(variant.id, (0, 0))
-    return variant.on_hand - reserved - allocated
+    return free_units(variant.on_hand, *committed_units(session, [variant.id], now).get(variant.id, (0, 0)))
 
 
 def record(

@@ -44,6 +44,15 @@ async def test_a_price_question_gets_one_private_reply_even_when_redelivered(sho
     assert shop.bot.received == []  # a comment is not a conversation turn
 
 
+async def test_the_commenters_next_message_in_direct_is_about_that_product(shop: Harness) -> None:
+    await shop.post(payloads.comment("17800000000000004", "قیمت؟", B21_MEDIA, sender="990004"))
+    await shop.settle()
+    await shop.post(payloads.delivery(payloads.text_message("990004", "مشکی L میخوام")))
+    await shop.settle()
+    [message] = shop.bot.received
+    assert message.metadata["product_code"] == "B-21" and message.metadata["product_source"] == "comment"
+
+
 async def test_an_english_comment_gets_an_english_reply(shop: Harness) -> None:
     await shop.post(payloads.comment("17800000000000002", "How much is this? Is it available?", B21_MEDIA))
     await shop.settle()

@@ -56,9 +56,9 @@ async def test_a_shared_post_means_its_product_and_so_does_the_next_question(har
     await harness.settle()
     shared, question = harness.bot.received
     assert shared.text == '/share_post{"product_code": "B-21"}'
-    assert shared.metadata["product_code"] == "B-21" and shared.metadata["product_source"] == "shared_post"
+    assert shared.metadata["product_code"] == "B-21" and shared.metadata["product_source"] == "post"
     assert question.text == "این موجوده؟"
-    assert question.metadata["product_code"] == "B-21" and question.metadata["product_source"] == "recently_shared"
+    assert question.metadata["product_code"] == "B-21" and question.metadata["product_source"] == "post"
     lookups = [c for c in harness.graph.calls if c.method == "GET"]
     assert len(lookups) == 1 and lookups[0].query == {"fields": "shortcode,permalink"}
 
@@ -69,8 +69,11 @@ async def test_a_shared_reel_link_maps_without_a_graph_lookup(harness: Harness) 
         "payload": {"reel_video_id": "18000000000000034", "url": "https://www.instagram.com/reel/C8dmoB34/"},
     }
     await harness.post(payloads.delivery(payloads.attachment_message("7005", [reel])))
+    await harness.post(payloads.delivery(payloads.text_message("7005", "میخوامش")))
     await harness.settle()
-    assert harness.bot.received[0].metadata["product_code"] == "B-34"
+    shared, order = harness.bot.received
+    assert shared.metadata["product_code"] == "B-34" and shared.metadata["product_source"] == "reel"
+    assert order.metadata["product_code"] == "B-34" and order.metadata["product_source"] == "reel"
 
 
 async def test_a_reply_to_a_story_about_a_product_carries_its_code(harness: Harness) -> None:
@@ -80,7 +83,7 @@ async def test_a_reply_to_a_story_about_a_product_carries_its_code(harness: Harn
     await harness.settle()
     [message] = harness.bot.received
     assert message.text == "این موجوده؟"
-    assert message.metadata["product_code"] == "SH-12" and message.metadata["product_source"] == "shared_story"
+    assert message.metadata["product_code"] == "SH-12" and message.metadata["product_source"] == "story"
 
 
 async def test_a_post_that_is_not_in_the_catalog_maps_to_nothing(harness: Harness) -> None:
@@ -89,6 +92,7 @@ async def test_a_post_that_is_not_in_the_catalog_maps_to_nothing(harness: Harnes
     await harness.settle()
     [message] = harness.bot.received
     assert message.text == "/share_post" and "product_code" not in message.metadata
+    assert "product_source" not in message.metadata
 
 
 async def test_an_ad_referral_is_recorded_as_the_conversation_source(
@@ -113,4 +117,20 @@ async def test_an_ad_referral_is_recorded_as_the_conversation_source(
         ]
     assert harness.bot.texts == ["سلام"]  # the referral alone is not a message to answer
     assert harness.bot.received[0].metadata["referral"]["ref"] == "story-1"
+    assert harness.bot.received[0].metadata["product_source"] == "ad"
+
+
+async def test_an_order_source_follows_the_ad_or_link_a_customer_came_from(harness: Harness) -> None:
+    """A referral alone (a customer already in the thread taps an ad) counts for what they write next."""
+    ad = {"ad_id": "120210000000000", "source": "ADS", "type": "OPEN_THREAD"}
+    link = {"ref": "bio", "source": "SHORTLINK", "type": "OPEN_THREAD"}
+    await harness.post(payloads.delivery(payloads.messaging("7010", referral=ad)))
+    await harness.post(payloads.delivery(payloads.text_message("7010", "سلام")))
+    await harness.post(payloads.delivery(payloads.text_message("7011", "hi", referral=link)))
+    await harness.post(payloads.delivery(payloads.text_message("7012", "hi")))
+    await harness.settle()
+    from_ad, from_link, plain = sorted(harness.bot.received, key=lambda message: message.sender_id)
+    assert from_ad.metadata["product_source"] == "ad" and "product_code" not in from_ad.metadata
+    assert from_link.metadata["product_source"] == "link"
+    assert "product_source" not in plain.metadata
 

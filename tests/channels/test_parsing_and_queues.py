@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Union
 
 import pytest
 
-from channels.instagram_webhook import CommentEvent, MalformedPayload, MessageEvent, ReferralEvent, parse_delivery
+from channels.instagram_webhook import (
+    CommentEvent,
+    Event,
+    MalformedPayload,
+    MessageEvent,
+    ReferralEvent,
+    SharedMedia,
+    WebhookReferral,
+    parse_delivery,
+)
 from channels.instagram_worker import SenderQueues
+from channels.shared_posts import order_source
+from inventory_db import orders
 from tests.channels import payloads
 
 
@@ -55,6 +67,31 @@ def test_graph_style_comment_times_are_read() -> None:
     document["entry"][0]["changes"][0]["value"]["timestamp"] = "2026-11-20T10:00:00+0000"
     [event] = _parse(document)
     assert event.time_s == 1_795_168_800.0
+
+
+def test_every_order_source_the_channel_emits_is_one_the_store_takes() -> None:
+    """What Meta says a customer shared or came from maps onto orders.SOURCES, or to nothing."""
+    share = {"url": "https://www.instagram.com/p/C8dmoB21/", "ig_post_media_id": "1", "reel_video_id": "2"}
+    kinds = ("ig_post", "share", "ig_reel", "reel")
+    referrals = [{"source": source, "type": "OPEN_THREAD"} for source in ("ADS", "SHORTLINK", "ads", "CHAT_PLUGIN")]
+    document = payloads.delivery(
+        *(payloads.attachment_message("1", [{"type": kind, "payload": share}]) for kind in kinds),
+        payloads.text_message("1", "این؟", reply_to={"story": {"id": "3", "url": "https://x/story"}}),
+        *(payloads.text_message("1", "سلام", referral=referral) for referral in referrals),
+        *(payloads.messaging("1", referral=referral) for referral in referrals),
+    )
+
+    def origin(event: Event) -> Union[SharedMedia, WebhookReferral, CommentEvent, None]:
+        if isinstance(event, MessageEvent):
+            return event.shared_media or event.referral
+        return event.referral if isinstance(event, ReferralEvent) else event
+
+    events = _parse(document) + _parse(payloads.comment("c1", "قیمت؟", "m1"))
+    sources = [order_source(found) for found in map(origin, events) if found is not None]
+    assert sources == [
+        "post", "post", "reel", "reel", "story", "ad", "link", "ad", None, "ad", "link", "ad", None, "comment"
+    ]
+    assert {source for source in sources if source is not None} <= set(orders.SOURCES)
 
 
 def test_unreadable_bodies_raise_malformed_payload() -> None:

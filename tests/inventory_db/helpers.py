@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
@@ -14,10 +16,17 @@ from inventory_db.models import Order, OrderItem, Reservation, Variant
 
 T = TypeVar("T")
 
+ROOT = Path(__file__).resolve().parents[2]
+
 MINUTE = timedelta(minutes=1)
 
 ALI = orders.Customer("ig-ali", "علی رضایی", "۰۹۱۲ ۳۴۵ ۶۷۸۹", "تهران، خیابان ولیعصر، پلاک ۱۲", "1234567890")
 SARA = orders.Customer("ig-sara", "Sara Ahmadi", "+98 912 000 1111", "Shiraz, Zand St. 4")
+
+
+def shop_policy() -> dict:
+    """The shipped shop_policy.yml as parsed YAML, for a test to change before parsing."""
+    return yaml.safe_load((ROOT / "shop_policy.yml").read_text(encoding="utf-8"))
 
 
 def run(factory: sessionmaker, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

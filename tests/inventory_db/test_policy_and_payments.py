@@ -1,18 +1,11 @@
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-import yaml
 
 from inventory_db import payments
 from inventory_db.orders import OrderInfo
 from inventory_db.policy import PolicyError, load_policy, parse_policy
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def shop_policy() -> dict:
-    return yaml.safe_load((ROOT / "shop_policy.yml").read_text(encoding="utf-8"))
+from tests.inventory_db.helpers import ROOT, shop_policy
 
 
 def order(total: int = 1310000) -> OrderInfo:
