@@ -83,3 +83,15 @@ def order_status(status: str, language: Language) -> str:
     """"در انتظار پرداخت" / "awaiting payment"."""
     fa, en = vocabulary.ORDER_STATUS_NAMES.get(status, (status, status))
     return fa if language == "fa" else en
+
+
+def localized(fa: str, en: str, language: Language) -> str:
+    """The owner's Persian or English wording (shipping method names, card holder)."""
+    return fa if language == "fa" else en
+
+
+def quantity(count: int, language: Language) -> str:
+    """"۳ عدد" / "3 pieces"."""
+    if language == "fa":
+        return f"{format_number(count, language)} عدد"
+    return f"{count} piece" if count == 1 else f"{count} pieces"

@@ -92,8 +92,12 @@ def _lookup(terms: tuple[vocabulary.Term, ...]) -> dict[str, str]:
 _COLOR_LOOKUP = _lookup(vocabulary.COLORS)
 _SIZE_LOOKUP = _lookup(vocabulary.LETTER_SIZES)
 _NUMBER_LOOKUP = {fold(word): n for n, words in vocabulary.NUMBER_WORDS.items() for word in words}
+_NUMBER_JOINERS = tuple(fold(joiner) for joiner in vocabulary.NUMBER_JOINERS)
 # Longest first, so "pieces" is stripped before "pcs"-like shorter endings match.
 _QUANTITY_UNITS = sorted((fold(unit) for unit in vocabulary.QUANTITY_UNITS), key=len, reverse=True)
+# "سایز M", "sizesh L", "size40": the size word in front of a size; not "sizes".
+_SIZE_WORD = "|".join(sorted((fold(word) for word in vocabulary.SIZE_WORDS), key=len, reverse=True))
+_SIZE_PREFIX = re.compile(rf"^(?:{_SIZE_WORD})(?![^\W\d_])\s*")
 
 
 def canonical_color(text: str) -> Optional[str]:
@@ -102,32 +106,49 @@ def canonical_color(text: str) -> Optional[str]:
 
 
 def canonical_size(text: str) -> Optional[str]:
-    """Any spelling of a size → XS…3XL, free, or ASCII digits; else None."""
-    key = fold(text)
-    key = re.sub(r"^(سایز|size|saiz|sayz)\s*", "", key)
+    """Any spelling of a size → XS…3XL, free, or ASCII digits ("۴۲", «چهل و دو» → "42"); else None."""
+    key = _SIZE_PREFIX.sub("", fold(text))
     if key in _SIZE_LOOKUP:
         return _SIZE_LOOKUP[key]
-    if key in vocabulary.NUMERIC_SIZES:
-        return key
+    number = canonical_number(key)
+    if number is not None and str(number) in vocabulary.NUMERIC_SIZES:
+        return str(number)
+    return None
+
+
+def canonical_number(text: str) -> Optional[int]:
+    """A number of up to three digits or in words: "42", "۴۲", "بیست", «چهل و دو», "forty-two" → an int."""
+    key = fold(text)
+    if re.fullmatch(r"\d{1,3}", key):
+        return int(key)
+    if key in _NUMBER_LOOKUP:
+        return _NUMBER_LOOKUP[key]
+    return _compound_number(key)
+
+
+def _compound_number(key: str) -> Optional[int]:
+    """Tens then units: «چهل و دو», "chehel o do", "chehelo do", "forty two"."""
+    parts = re.split(r"[\s-]+", key)
+    if len(parts) == 3 and parts[1] in _NUMBER_JOINERS:
+        parts = [parts[0], parts[2]]
+    if len(parts) != 2:
+        return None
+    glued = (parts[0][: -len(joiner)] for joiner in _NUMBER_JOINERS if parts[0].endswith(joiner))
+    tens = next((_NUMBER_LOOKUP[word] for word in (parts[0], *glued) if word in _NUMBER_LOOKUP), None)
+    units = _NUMBER_LOOKUP.get(parts[1])
+    if tens in range(20, 100, 10) and units in range(1, 10):
+        return tens + units
     return None
 
 
 def canonical_quantity(text: str) -> Optional[int]:
-    """"دوتا", "چهار عدد", "یه جفت", "two", "۳ عدد", "2ta", "x2" → an int; None otherwise."""
+    """"دوتا", "چهار عدد", "یه جفت", "two", "۳ عدد", "2ta", "x2", "بیست تا" → an int; None otherwise."""
     key = re.sub(r"^x\s*(?=\d)|(?<=\d)\s*x$", "", fold(text))
-    if key in _NUMBER_LOOKUP:
-        return _NUMBER_LOOKUP[key]
-    for unit in _QUANTITY_UNITS:
-        if key.endswith(unit) and len(key) > len(unit):
-            bare = key[: -len(unit)].strip()
-            if bare in _NUMBER_LOOKUP:
-                return _NUMBER_LOOKUP[bare]
-            key = bare
-            break
-    if re.fullmatch(r"\d{1,3}", key):
-        value = int(key)
-        return value if value > 0 else None
-    return None
+    value = canonical_number(key)
+    if value is None:
+        unit = next((unit for unit in _QUANTITY_UNITS if key.endswith(unit) and len(key) > len(unit)), None)
+        value = canonical_number(key[: -len(unit)].strip()) if unit else None
+    return value or None
 
 
 def canonical_order_number(text: str) -> Optional[str]:

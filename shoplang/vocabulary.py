@@ -53,13 +53,17 @@ LETTER_SIZES: tuple[Term, ...] = (
     Term("XL", "XL", "XL", ("xl", "ایکس لارج", "ایکس‌لارج", "xlarge", "x-large", "extra large", "iks larj")),
     Term("XXL", "XXL", "XXL", ("xxl", "2xl", "دو ایکس لارج", "دوایکس لارج", "xxlarge", "2x large", "do iks larj")),
     Term("3XL", "3XL", "3XL", ("3xl", "xxxl", "سه ایکس لارج", "سه‌ایکس لارج", "xxxlarge", "3x large", "se iks larj")),
-    Term("free", "فری‌سایز", "free size", ("free", "فری", "فری سایز", "فری‌سایز", "free size", "freesize", "free-size", "fri size")),
+    Term(
+        "free", "فری‌سایز", "free size",
+        ("free", "فری", "فری سایز", "فری‌سایز", "free size", "freesize", "free-size", "fri size", "one size"),
+    ),
 )
 
 # Numeric sizes (clothing 34-56, shoes 35-46) are canonical as ASCII digits.
 NUMERIC_SIZES: tuple[str, ...] = tuple(str(n) for n in range(34, 57))
 
-# Number words for quantities. "جفت" (a pair) counts as one item of footwear.
+# Number words for quantities and sizes. "جفت" (a pair) counts as one item of footwear.
+# Tens combine with units through NUMBER_JOINERS: «چهل و دو», "chehel o do", "forty two".
 NUMBER_WORDS: dict[int, tuple[str, ...]] = {
     1: ("یک", "یه", "یدونه", "یه دونه", "یک عدد", "یکی", "یه جفت", "یک جفت", "yek", "ye", "yedoone", "ye done", "one", "a pair", "one pair", "yeki", "ye dune", "yedune"),
     2: ("دو", "دوتا", "دو تا", "دو عدد", "دو جفت", "do", "dota", "do ta", "two", "two pairs", "a couple"),
@@ -71,13 +75,28 @@ NUMBER_WORDS: dict[int, tuple[str, ...]] = {
     8: ("هشت", "هشت‌تا", "هشت تا", "hasht", "eight"),
     9: ("نه", "نه‌تا", "نه تا", "noh", "nine"),
     10: ("ده", "ده‌تا", "ده تا", "dah", "ten"),
+    11: ("یازده", "yazdah", "yazda", "eleven"),
+    12: ("دوازده", "davazdah", "davazda", "twelve"),
+    13: ("سیزده", "sizdah", "sizda", "thirteen"),
+    14: ("چهارده", "chahardah", "chaharda", "fourteen"),
+    15: ("پانزده", "پونزده", "panzdah", "poonzdah", "punzdah", "poonzda", "fifteen"),
+    16: ("شانزده", "شونزده", "shanzdah", "shoonzdah", "shunzdah", "shoonzda", "sixteen"),
+    17: ("هفده", "hefdah", "hefda", "hivdah", "hivda", "seventeen"),
+    18: ("هجده", "هیجده", "hejdah", "hijdah", "hijda", "eighteen"),
+    19: ("نوزده", "noozdah", "nuzdah", "noozda", "nineteen"),
+    20: ("بیست", "bist", "twenty"),
+    30: ("سی", "si", "thirty"),
+    40: ("چهل", "chehel", "chel", "forty"),
+    50: ("پنجاه", "panjah", "panja", "fifty"),
+    60: ("شصت", "shast", "sixty"),
+    70: ("هفتاد", "haftad", "seventy"),
+    80: ("هشتاد", "hashtad", "eighty"),
+    90: ("نود", "navad", "ninety"),
 }
 
-# Answers to "postal code?" that mean the customer has none or does not know it.
-NO_POSTAL_CODE: frozenset[str] = frozenset(
-    {"ندارم", "نمیدونم", "نمی دونم", "نمی‌دونم", "بلد نیستم", "نه", "خیر", "-", "none", "no", "skip", "n/a",
-     "i don't know", "dont know", "nadaram", "nemidoonam", "nemidunam", "na"}
-)
+# The "and" between tens and units: «چهل و دو», "chehel o do", "chehel va do" (also glued: "chehelo do").
+NUMBER_JOINERS: tuple[str, ...] = ("و", "va", "o")
+
 
 # Words that count items after a number: "۴ عدد", "پنجتا", "ye joft", "2 pairs".
 QUANTITY_UNITS: tuple[str, ...] = (
@@ -89,7 +108,8 @@ QUANTITY_UNITS: tuple[str, ...] = (
 # a product code's letters: "send me 2", "in a 34", "ba 2 ta" (but "ME-2" and "me2" are codes).
 NOT_CODE_WORDS: frozenset[str] = frozenset(
     {"a", "an", "the", "me", "my", "us", "in", "on", "at", "to", "of", "or", "is", "it", "by", "for", "and",
-     "any", "all", "get", "buy", "add", "are", "per", "ta", "va", "ba", "be", "az", "ro", "ke", "ye", "ya", "na", "ham"}
+     "any", "all", "get", "buy", "add", "are", "per", "ta", "va", "ba", "be", "az", "ro", "ke", "ye", "ya", "na", "ham",
+     "ok", "yes", "yep"}
 )
 
 # Latin-script words that mark a message as Finglish (Persian in Latin letters),
@@ -107,6 +127,9 @@ FINGLISH_MARKERS: frozenset[str] = frozenset(
         "meshki", "sefid", "abi", "ghermez", "sabz", "tusi", "toosi", "kerem", "sormei", "bej",
         "ghahvei", "surati", "larj", "madiom", "esmal", "dota", "seta", "yedoone", "aghaye", "khanom",
         "kasi", "moshkel", "hamin", "chetore", "ruz", "ersal", "pardakht",
+        # Short replies that are Finglish, not English: "are" is آره, "do" is دو.
+        "are", "areh", "do", "dorose", "dorost", "doroste", "mikhastim", "khube", "sabt", "kon",
+        "bashe", "kafie", "nemikham", "peyk", "khiaban", "pelak", "vahed",
     }
 )
 
@@ -114,7 +137,7 @@ FINGLISH_MARKERS: frozenset[str] = frozenset(
 # these than Finglish markers is answered in English.
 ENGLISH_MARKERS: frozenset[str] = frozenset(
     {
-        "the", "is", "are", "do", "does", "you", "have", "has", "this", "that", "it", "in", "on",
+        "the", "is", "does", "you", "have", "has", "this", "that", "it", "in", "on",
         "stock", "price", "how", "much", "what", "which", "color", "colour", "available", "want",
         "i", "my", "me", "order", "hi", "hello", "hey", "thanks", "thank", "please", "can", "cost",
         "of", "for", "a", "an", "and", "any", "still", "would", "like", "buy", "need", "size",
@@ -170,3 +193,113 @@ ORDER_STATUS_NAMES: dict[str, tuple[str, str]] = {
     "expired": ("به‌خاطر پرداخت‌نشدن لغو شده", "cancelled because it was not paid in time"),
     "returned": ("مرجوع شده", "returned"),
 }
+
+
+# Reading one answer to the checkout's question (shoplang.answers). Entries are matched as whole
+# words after normalising, so "می‌خوام", "می خوام" and "میخوام" are one entry, and no entry
+# belongs to two of these lists (a test checks it).
+
+# "Yes" to "shall I place the order?". "ثبت" covers «ثبت کن», «ثبتش کنید» ("کن" is a filler).
+YES_WORDS: frozenset[str] = frozenset(
+    {
+        "بله", "بلی", "آره", "اره", "آری", "اوهوم", "ایول", "حتما", "البته", "باشه", "اوکی", "اوکیه", "درسته",
+        "درست", "صحیحه", "موافقم", "قبوله", "تایید", "تاییده", "ثبت", "ثبتش", "بفرما",
+        "bale", "baleh", "are", "aare", "areh", "ahoom", "hatman", "bashe", "okey", "dorost", "doroste", "dorose",
+        "sabt", "sabtesh", "tayid", "taeed", "taiid", "movafegham",
+        "yes", "yeah", "yea", "yep", "yup", "sure", "ok", "okay", "alright", "fine", "correct", "right", "confirm",
+        "confirmed", "go ahead", "do it", "place it", "place the order", "place my order", "absolutely",
+        "of course", "definitely", "perfect",
+    }
+)
+YES_EMOJI: tuple[str, ...] = ("👍", "👌", "✅", "✔")
+
+# "No": to "shall I place the order?", and after a value it refuses that value («مشکی نه، سفید»).
+NO_WORDS: frozenset[str] = frozenset(
+    {
+        "نه", "خیر", "نخیر", "نچ", "نمیخوام", "نمیخواد", "نباشه", "فعلا نه", "هنوز نه",
+        "na", "nakheir", "nakhir", "nemikham", "nemikhad", "nabashe", "felan na", "hanooz na",
+        "no", "nope", "nah", "not yet", "not now",
+    }
+)
+NO_EMOJI: tuple[str, ...] = ("👎", "❌", "✖")
+
+# Before a value, these refuse it: "not black, white", «بجز مشکی».
+REFUSALS_BEFORE: frozenset[str] = frozenset({"not", "except", "بجز", "به جز", "غیر از", "joz", "be joz"})
+
+# Answers to "postal code?" that mean the customer has none or does not know it (any "no" too).
+NO_POSTAL_CODE: frozenset[str] = frozenset(
+    {"ندارم", "نداریم", "نمیدونم", "نمی دونم", "نمی‌دونم", "بلد نیستم", "یادم نیست", "-", "none", "skip", "n/a",
+     "i don't know", "dont know", "don't know", "no idea", "idk", "not sure", "don't have", "dont have",
+     "nadaram", "nadarim", "nemidoonam", "nemidunam", "nemidonam", "yadam nist", "balad nistam"}
+) | NO_WORDS
+
+# Words that say a message corrects an earlier answer: «ببخشید سه تا کافیه», "actually make it 2".
+CORRECTION_MARKERS: frozenset[str] = frozenset(
+    {
+        "ببخشید", "ببخشین", "اشتباه", "اشتباهی", "اشتباه شد", "اشتباه گفتم", "عوض", "عوضش", "تغییر", "بجاش",
+        "به جاش", "بجای", "به جای", "یعنی", "منظورم",
+        "bebakhshid", "bebakhshin", "eshtebah", "eshtebahi", "avaz", "avazesh", "taghir", "bejash", "be jash",
+        "yani", "manzooram",
+        "actually", "sorry", "change", "instead", "i mean", "rather", "oops", "make", "switch",
+    }
+)
+
+# Words that make a bare number a quantity: "make it 2", «۳ کافیه», "just two", «فقط یکی», «تعداد ۲».
+QUANTITY_CUES: frozenset[str] = frozenset(
+    {
+        "کافیه", "کافیست", "بسه", "فقط", "تعداد", "تعدادش",
+        "kafie", "kafiye", "basse", "faghat", "tedad", "tedadesh",
+        "make it", "enough", "just", "only", "quantity", "qty",
+    }
+)
+
+# Words that name the slot itself: «سایزش رو ۴۰ کن», "change the colour to black".
+SIZE_WORDS: frozenset[str] = frozenset(
+    {"سایز", "سایزش", "سایزشو", "سایزم", "size", "sizesh", "saiz", "saizesh", "sayz", "sayzesh"}
+)
+COLOR_WORDS: frozenset[str] = frozenset({"رنگ", "رنگش", "رنگشو", "rang", "rangesh", "color", "colour"})
+
+# Size spellings that are also letters or words ("m", "free"): a correction reads them as a size only
+# after a size word («سایز M»); an answer to "which size?" reads them as they are.
+AMBIGUOUS_SIZE_SPELLINGS: frozenset[str] = frozenset({"s", "m", "l", "free", "فری"})
+
+# Endings colloquial Persian and Finglish glue onto a colour or a method: «مشکیشو», «سبزه», «پستی», "meshkisho".
+WORD_ENDINGS: tuple[str, ...] = ("شو", "شه", "ش", "یه", "ه", "و", "ی", "esho", "sho", "esh", "sh", "ye", "e", "o", "i")
+
+# Words that carry no value in a short answer: politeness, "I want", "send", glue words
+# ("two please", «دوتا بفرستید لطفا», "2 ta mikham", «سایزش M باشه»).
+ANSWER_FILLERS: frozenset[str] = frozenset(
+    {
+        "لطفا", "لطفن", "خواهشا", "ممنون", "ممنونم", "مرسی", "متشکرم", "مچکرم", "تشکر", "سپاس", "عزیزم", "من",
+        "برام", "برای", "رو", "را", "همون", "همین", "این", "اون", "با", "به", "از", "هم", "که", "دیگه", "و",
+        "میخوام", "میخام", "میخواستم", "بفرستید", "بفرستین", "بفرست", "ارسال", "بدید", "بدین", "بده", "بذارید",
+        "بزارید", "کن", "کنید", "کنین", "بکن", "بکنید", "میکنم", "سفارش", "سفارشو", "سفارشم", "فعلا",
+        "lotfan", "lotfn", "khahesha", "mamnoon", "mamnun", "merci", "mersi", "tashakor", "azizam", "man", "baram",
+        "ro", "hamun", "hamoon", "hamin", "oon", "ba", "be", "az", "ham", "dige", "mikham", "mikhastam",
+        "befrestid", "befrestin", "befrest", "bedid", "bedin", "bede", "kon", "konid", "konin", "bokon", "sefaresh",
+        "felan",
+        "please", "pls", "plz", "thanks", "thank you", "thx", "i", "i'd", "i'll", "me", "my", "it", "the", "a",
+        "an", "to", "in", "of", "for", "with", "and", "by", "send", "give", "want", "would", "like", "take",
+        "get", "need", "have", "that", "that's", "same", "order",
+    }
+)
+
+# Greetings and goodbyes: a message with one is not a name.
+GREETINGS: frozenset[str] = frozenset(
+    {
+        "سلام", "درود", "علیکم", "وقت بخیر", "صبح بخیر", "روز بخیر", "عصر بخیر", "شب بخیر", "خسته نباشید",
+        "خداحافظ", "بای", "salam", "slm", "dorood", "khaste nabashid", "khodafez", "khodahafez",
+        "hi", "hello", "hey", "good morning", "good evening", "bye", "goodbye",
+    }
+)
+
+# Question words: a message with one asks something rather than answers (the ?/؟ mark counts too).
+QUESTION_WORDS: frozenset[str] = frozenset(
+    {
+        "چی", "چیه", "چیست", "چه", "چرا", "کی", "کیه", "کجا", "کجاست", "چند", "چنده", "چندتا", "چطور", "چطوری",
+        "چجوری", "چگونه", "کدوم", "کدام", "آیا", "مگه",
+        "chi", "chie", "chiye", "che", "chera", "kay", "kei", "koja", "kojast", "chand", "chande", "chetor",
+        "chetori", "chejoori", "kodoom", "kodum", "mage",
+        "how", "what", "when", "where", "why", "which", "who",
+    }
+)

@@ -2,6 +2,7 @@ import pytest
 
 from shoplang.normalize import (
     canonical_color,
+    canonical_number,
     canonical_product_code,
     canonical_product_type,
     canonical_quantity,
@@ -63,7 +64,8 @@ def test_canonical_color(raw: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "raw, key",
-    [("لارج", "L"), ("large", "L"), ("L", "L"), ("l", "L"), ("ایکس لارج", "XL"), ("xxl", "XXL"), ("3xl", "3XL"), ("فری سایز", "free"), ("۳۸", "38"), ("سایز 40", "40"), ("size M", "M"), ("99", None)],
+    [("لارج", "L"), ("large", "L"), ("L", "L"), ("l", "L"), ("ایکس لارج", "XL"), ("xxl", "XXL"), ("3xl", "3XL"), ("فری سایز", "free"), ("۳۸", "38"), ("سایز 40", "40"), ("size M", "M"), ("99", None),
+     ("چهل و دو", "42"), ("chehel o do", "42"), ("forty-two", "42"), ("سایزش M", "M"), ("sizes", None), ("دو", None)],
 )
 def test_canonical_size(raw: str, key: str) -> None:
     assert canonical_size(raw) == key
@@ -75,7 +77,8 @@ def test_canonical_size(raw: str, key: str) -> None:
         ("دوتا", 2), ("یه جفت", 1), ("two", 2), ("۳ عدد", 3), ("2ta", 2), ("یدونه", 1), ("چهار عدد", 4),
         ("پنجتا", 5), ("شیش تا", 6), ("سه جفت", 3), ("دو دونه", 2), ("ye joft", 1), ("2 joft", 2),
         ("shesh ta", 6), ("three pairs", 3), ("a couple", 2), ("x2", 2), ("2x", 2), ("12 تا", 12),
-        ("0", None), ("چند", None), ("تا", None), ("xl", None),
+        ("بیست", 20), ("بیست تا", 20), ("بیست و دو تا", 22), ("twenty one", 21), ("dah ta", 10),
+        ("0", None), ("چند", None), ("تا", None), ("xl", None), ("1000", None), ("چهل و بیست", None),
     ],
 )
 def test_canonical_quantity(raw: str, n: int) -> None:
@@ -92,3 +95,12 @@ def test_product_types_and_digits() -> None:
     assert canonical_product_type("هودی‌ها") == "hoodie"
     assert canonical_product_type("مانتوهای") == "manteau"
     assert to_persian_digits("B-21 1250") == "B-۲۱ ۱۲۵۰"
+
+
+@pytest.mark.parametrize(
+    "raw, n",
+    [("42", 42), ("۴۲", 42), ("بیست", 20), ("چهل و دو", 42), ("چهلو دو", 42), ("chehel va do", 42), ("forty two", 42),
+     ("سی", 30), ("دو و چهل", None), ("1000", None), ("hello", None)],
+)
+def test_canonical_number(raw: str, n: int) -> None:
+    assert canonical_number(raw) == n
