@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import reply_language
-from actions.store import session_factory
+from actions.store import replies_on_store_error, session_factory
 from inventory_db import catalog, restock
 from inventory_db.database import transaction
 from inventory_db.errors import StoreError, UnknownProduct
@@ -19,7 +19,7 @@ from shoplang.formatting import join_list
 from shoplang.language import Language
 from shoplang.normalize import canonical_color, canonical_size, find_product_codes
 
-MAX_CHOICES = 10
+MAX_CHOICES = 5
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:
@@ -30,51 +30,65 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
 class ActionAnswerProductQuery(Action):
     """Availability and price of a product, a colour and a size, in the customer's language.
 
-    The product comes from this message (a code, or a type/name the catalog knows),
-    else from the conversation so far, so "مشکیش چی؟" follows up on the last product.
-    Colour and size are only carried over when the customer did not name a new product.
+    The product comes from this message (a code, or words of a product's name or type,
+    searched in the live catalog), else from the conversation so far, so "مشکیش چی؟"
+    follows up on the last product. Colour and size are only carried over when the
+    customer did not name a new product. In the middle of a checkout the question is
+    answered and the checkout's item is left as it is.
     """
 
     def name(self) -> Text:
         return "action_answer_product_query"
 
+    @replies_on_store_error
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         language = reply_language(tracker)
         text = tracker.latest_message.get("text") or ""
-        # The product a channel knows from context: a shared post or story reply.
-        shared = (tracker.latest_message.get("metadata") or {}).get("product_code")
-        code = _entity(tracker, "product_code") or next(iter(find_product_codes(text)), None) or shared
+        typed = "" if text.startswith("/") else text
+        in_checkout = tracker.active_loop_name is not None
+        metadata = tracker.latest_message.get("metadata") or {}
+        code = _entity(tracker, "product_code") or next(iter(find_product_codes(typed)), None)
         product_words = _entity(tracker, "product")
-        fresh = bool(code or product_words)
+        with transaction(session_factory()) as session:
+            named = catalog.find_products_by_name(session, typed) if typed and not code else None
+        source = "direct"
+        # The product a channel knows from context (a shared post, a story reply) counts
+        # unless the words name another one.
+        shared = metadata.get("product_code")
+        if shared and not code and not (named and named.best):
+            code, source = shared, metadata.get("product_source") or "direct"
+        fresh = bool(code or product_words or (named and named.candidates))
         color = canonical_color(_entity(tracker, "color") or "") or (None if fresh else tracker.get_slot("color"))
         size = canonical_size(_entity(tracker, "size") or "") or (None if fresh else tracker.get_slot("size"))
-        if not fresh:
-            code = tracker.get_slot("product_code")
+        code = code or (None if fresh else tracker.get_slot("product_code"))
 
-        with transaction(session_factory()) as session:
-            if code:
+        product: Optional[catalog.ProductInfo] = None
+        if code:
+            with transaction(session_factory()) as session:
                 try:
                     product = catalog.get_product(session, code)
                 except UnknownProduct as unknown:
                     dispatcher.utter_message(response="utter_unknown_product", code=unknown.code)
-                    return [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
-            elif product_words:
-                matches = catalog.search_products(session, product_words)
-                if not matches:
-                    dispatcher.utter_message(response="utter_unknown_product_name", product=product_words)
-                    return [SlotSet("color", color), SlotSet("size", size)]
-                if len(matches) > 1:
-                    self._ask_which(dispatcher, matches, color, size, language)
-                    return [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
-                product = matches[0]
-            else:
-                dispatcher.utter_message(response="utter_ask_product")
-                return [SlotSet("color", color), SlotSet("size", size)]
+                    return [] if in_checkout else [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+        elif named is not None and (named.best or len(named.candidates) == 1):
+            product = named.best or named.candidates[0]
+        elif named is not None and named.candidates:
+            self._ask_which(dispatcher, list(named.candidates), color, size, language)
+            return [] if in_checkout else [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+        elif product_words:
+            dispatcher.utter_message(response="utter_unknown_product_name", product=product_words)
+            return [] if in_checkout else [SlotSet("color", color), SlotSet("size", size)]
+        else:
+            dispatcher.utter_message(response="utter_ask_product")
+            return [] if in_checkout else [SlotSet("color", color), SlotSet("size", size)]
 
-        self._answer(dispatcher, product, color, size, language)
-        return [SlotSet("product_code", product.code), SlotSet("color", color), SlotSet("size", size)]
+        self._answer(dispatcher, product, color, size, language, offer=not in_checkout)
+        if in_checkout:
+            return []
+        events = [SlotSet("product_code", product.code), SlotSet("color", color), SlotSet("size", size)]
+        return events + [SlotSet("product_source", source)] if fresh else events
 
     @staticmethod
     def _answer(
@@ -83,6 +97,7 @@ class ActionAnswerProductQuery(Action):
         color: Optional[str],
         size: Optional[str],
         language: Language,
+        offer: bool = True,
     ) -> None:
         asked = catalog.availability(product, color, size)
         name = describe.product_name(product.name_fa, product.name_en, product.code, language)
@@ -96,12 +111,13 @@ class ActionAnswerProductQuery(Action):
             else:
                 fitting = describe.stock_list(((v.color, v.size) for v in asked.matches if v.available > 0), language)
                 dispatcher.utter_message(response="utter_product_overview", product=name, stock_list=fitting, price=price)
-            dispatcher.utter_message(response="utter_offer_to_order")
+            if offer:
+                dispatcher.utter_message(response="utter_offer_to_order")
         elif not product.in_stock():
             dispatcher.utter_message(response="utter_product_sold_out", product=name)
         elif asked.exists:
             dispatcher.utter_message(response="utter_variant_sold_out", product=name, variant=variant, stock_list=in_stock)
-            if color and size:
+            if color and size and offer:
                 dispatcher.utter_message(response="utter_offer_restock_notice")
         else:
             dispatcher.utter_message(response="utter_variant_not_offered", product=name, variant=variant, stock_list=in_stock)
@@ -129,6 +145,7 @@ class ActionRequestRestockNotice(Action):
     def name(self) -> Text:
         return "action_request_restock_notice"
 
+    @replies_on_store_error
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:

@@ -11,7 +11,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.store import session_factory
+from actions.store import replies_on_store_error, session_factory
 from inventory_db import handoffs
 from inventory_db.database import transaction
 
@@ -28,6 +28,7 @@ class ActionHandoffToHuman(Action):
     def name(self) -> Text:
         return "action_handoff_to_human"
 
+    @replies_on_store_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         message = (tracker.latest_message or {}).get("text")
         with transaction(session_factory()) as session:

@@ -1,4 +1,4 @@
-"""The reply language, decided afresh from every customer message."""
+"""The reply language: the conversation's, kept through short replies, followed on a clear switch."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from shoplang.language import Language, detect_language
+from shoplang.language import Language, detect_language, follow_language
 
 LANGUAGE_SLOT = "language"
 
@@ -25,9 +25,9 @@ class ActionDetectLanguage(Action):
     """Custom slot mapping for `language`, run by action_extract_slots every turn.
 
     It runs before the next action is predicted, so even plain responses
-    (utter_greet) are rendered in the customer's current language. Messages with
-    no language signal (a bare code, an emoji, a button's payload) keep the
-    previous language.
+    (utter_greet) are rendered in the customer's current language. Short replies
+    ("are", "ok", "2"), a bare code, an emoji or a button's payload keep the
+    conversation's language (shoplang.language.follow_language).
     """
 
     def name(self) -> Text:
@@ -36,9 +36,8 @@ class ActionDetectLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        previous = tracker.get_slot(LANGUAGE_SLOT) or "fa"
+        previous = tracker.get_slot(LANGUAGE_SLOT)
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):  # a button's payload ("/affirm"): no language in it
-            return [SlotSet(LANGUAGE_SLOT, previous)]
-        language = detect_language(text, default=previous)
-        return [SlotSet(LANGUAGE_SLOT, language)]
+            return [SlotSet(LANGUAGE_SLOT, previous or "fa")]
+        return [SlotSet(LANGUAGE_SLOT, follow_language(text, previous))]

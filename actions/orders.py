@@ -10,10 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import reply_language
-from actions.store import session_factory
+from actions.store import replies_on_store_error, session_factory
 from inventory_db import order_states, orders
 from inventory_db.database import transaction
 from inventory_db.errors import IllegalTransition, UnknownOrder
+from inventory_db.policy import load_policy
 from shoplang import describe
 from shoplang.formatting import format_order_number
 
@@ -40,13 +41,21 @@ def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> Op
 
 
 class ActionOrderStatus(Action):
-    """"سفارشم کجاست؟": the latest order's number and status, with tracking once shipped."""
+    """"سفارشم کجاست؟": the latest order's number and status, with tracking once shipped.
+
+    In the middle of a checkout, "when will it arrive?" with no order number is about the
+    order being placed, so it gets the delivery times of the shipping methods.
+    """
 
     def name(self) -> Text:
         return "action_order_status"
 
+    @replies_on_store_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         language = reply_language(tracker)
+        if tracker.active_loop_name == "checkout_form" and not next(tracker.get_latest_entity_values("order_number"), None):
+            dispatcher.utter_message(response="utter_policy", text=load_policy().shipping_text[language])
+            return []
         order = _order_or_say_none(dispatcher, tracker)
         if order is None:
             return []
@@ -65,6 +74,7 @@ class ActionCancelOrder(Action):
     def name(self) -> Text:
         return "action_cancel_order"
 
+    @replies_on_store_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         language = reply_language(tracker)
         order = _order_or_say_none(dispatcher, tracker)

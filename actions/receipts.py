@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import reply_language
-from actions.store import session_factory
+from actions.store import replies_on_store_error, session_factory
 from inventory_db import payment_receipts
 from inventory_db.database import transaction
 from shoplang.formatting import format_order_number, format_toman
@@ -34,6 +34,7 @@ class ActionRecordPaymentReceipt(Action):
     def name(self) -> Text:
         return "action_record_payment_receipt"
 
+    @replies_on_store_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         kind, content = _receipt(tracker)
         receipt = None

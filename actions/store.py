@@ -1,12 +1,25 @@
-"""The action server's handle on the store, built on first use (never at import)."""
+"""The action server's handle on the store, built on first use (never at import), and
+the one place that turns a store failure into a reply instead of a silent 500."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from functools import lru_cache
+from typing import Any, Awaitable, Callable, Dict, List, Text
 
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db.database import database_url, make_engine, make_session_factory
+from inventory_db.errors import InvalidQuantity, OutOfStock, StoreError, UnknownProduct, UnknownVariant
+
+logger = logging.getLogger(__name__)
+
+Run = Callable[[Any, CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[EventType]]]
 
 
 def session_factory() -> sessionmaker:
@@ -17,3 +30,35 @@ def session_factory() -> sessionmaker:
 @lru_cache(maxsize=4)
 def _factory_for(url: str) -> sessionmaker:
     return make_session_factory(make_engine(url))
+
+
+def slots_to_clear(error: Exception) -> tuple[str, ...]:
+    """The conversation slots holding the value a store error refused, to be asked again."""
+    if isinstance(error, UnknownProduct):
+        return ("product_code", "color", "size", "quantity", "reservation_id")
+    if isinstance(error, UnknownVariant):
+        return ("color", "size", "reservation_id")
+    if isinstance(error, (InvalidQuantity, OutOfStock)):
+        return ("quantity", "reservation_id")
+    return ()
+
+
+def replies_on_store_error(run: Run) -> Run:
+    """Wraps an action's ``run``: a store error becomes a reply and cleared slots, and a log line.
+
+    The store's transactions roll back on error, so nothing is half-written; the customer
+    is asked again instead of getting nothing while the bad value stays in a slot.
+    """
+
+    @functools.wraps(run)
+    async def guarded(
+        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except (StoreError, SQLAlchemyError) as error:
+            logger.error("%s failed for customer %s: %s: %s", self.name(), tracker.sender_id, type(error).__name__, error)
+            dispatcher.utter_message(response="utter_store_problem")
+            return [SlotSet(slot, None) for slot in slots_to_clear(error)]
+
+    return guarded

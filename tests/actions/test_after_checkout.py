@@ -25,17 +25,17 @@ def store(demo_store: sessionmaker, monkeypatch: pytest.MonkeyPatch) -> sessionm
 async def place(store: sessionmaker, sender: str = "ig-1") -> None:
     held = (await settle(store, sender))["reservation_id"]
     slots = {"product_code": "B-21", "color": "black", "size": "L", "quantity": "2", "reservation_id": held, **CUSTOMER, "order_confirmed": True}
-    messages, _ = await run(ActionPlaceOrder(), tracker(slots, sender=sender))
+    messages, _, _ = await run(ActionPlaceOrder(), tracker(slots, sender=sender))
     assert messages[0]["response"] == "utter_order_placed"
 
 
 async def test_a_receipt_text_is_kept_with_the_unpaid_order(store: sessionmaker) -> None:
-    messages, _ = await run(ActionRecordPaymentReceipt(), tracker({}, text="واریز کردم", intent="payment_sent"))
+    messages, _, _ = await run(ActionRecordPaymentReceipt(), tracker({}, text="واریز کردم", intent="payment_sent"))
     assert messages[0]["response"] == "utter_receipt_no_order"
     await place(store)
     text = "واریز شد، کد پیگیری ۱۲۳۴۵۶"
     for _ in range(2):  # a retried message is one receipt
-        messages, _ = await run(ActionRecordPaymentReceipt(), tracker({}, text=text, intent="payment_sent"))
+        messages, _, _ = await run(ActionRecordPaymentReceipt(), tracker({}, text=text, intent="payment_sent"))
     assert messages[0]["response"] == "utter_receipt_received"
     assert messages[0]["order_number"] == "۱۰۰۱" and messages[0]["total"].endswith("تومان")
     with transaction(store) as session:
@@ -49,10 +49,10 @@ async def test_an_image_is_a_receipt_only_when_an_order_awaits_payment(store: se
         t.latest_message["metadata"] = {"image_url": "https://cdn.example/receipt.jpg"}
         return t
 
-    messages, _ = await run(ActionRecordPaymentReceipt(), image_tracker("ig-2"))
+    messages, _, _ = await run(ActionRecordPaymentReceipt(), image_tracker("ig-2"))
     assert messages[0]["response"] == "utter_image_received"
     await place(store, "ig-2")
-    messages, _ = await run(ActionRecordPaymentReceipt(), image_tracker("ig-2"))
+    messages, _, _ = await run(ActionRecordPaymentReceipt(), image_tracker("ig-2"))
     assert messages[0]["response"] == "utter_receipt_received"
     with transaction(store) as session:
         assert [(r.kind, r.content) for r in payment_receipts.receipts_for(session, 1001)] == [

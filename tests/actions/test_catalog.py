@@ -34,7 +34,7 @@ async def test_exact_variant_in_stock_in_persian() -> None:
     assert messages[0]["product"] == "مانتو کتان (کد B-21)"
     assert messages[0]["variant"] == "رنگ مشکی سایز L"
     assert messages[0]["price"] == "۱٬۲۵۰٬۰۰۰ تومان"
-    assert slots == {"product_code": "B-21", "color": "black", "size": "L"}
+    assert slots == {"product_code": "B-21", "color": "black", "size": "L", "product_source": "direct"}
 
 
 async def test_english_answer_uses_ascii_digits() -> None:
@@ -92,7 +92,7 @@ async def test_follow_up_uses_the_product_from_the_conversation() -> None:
 
 async def test_a_new_product_does_not_inherit_the_old_colour() -> None:
     _, slots = await answer("H-3 چنده؟", intent="ask_price", entities=[("product_code", "H-3")], slots={"color": "navy", "size": "S"})
-    assert slots == {"product_code": "H-3", "color": None, "size": None}
+    assert slots == {"product_code": "H-3", "color": None, "size": None, "product_source": "direct"}
 
 
 async def test_product_type_with_several_matches_asks_which_with_buttons() -> None:
@@ -128,9 +128,18 @@ async def test_language_follows_the_latest_message() -> None:
 
 
 async def test_a_question_under_a_shared_post_is_about_that_product() -> None:
-    messages, slots = await answer("این موجوده؟", entities=[], metadata={"product_code": "K-40"})
+    messages, slots = await answer("این موجوده؟", entities=[], metadata={"product_code": "K-40", "product_source": "post"})
     assert messages[0]["response"] == "utter_product_overview"
-    assert slots["product_code"] == "K-40"
+    assert (slots["product_code"], slots["product_source"]) == ("K-40", "post")
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("مانتو جلوباز دارید؟", "B-34"), ("do you have the linen manteau?", "B-21"), ("jeans straight?", "P-5"), ("روسری ابریشمی موجوده؟", "R-7")],
+)
+async def test_a_product_named_by_its_catalog_name_is_answered(text: str, code: str) -> None:
+    messages, slots = await answer(text, entities=[])
+    assert slots["product_code"] == code and messages[0]["response"] in ("utter_product_overview", "utter_product_sold_out")
 
 
 async def test_tell_me_when_it_is_back_is_recorded_once(store: sessionmaker) -> None:
