@@ -42,7 +42,10 @@ def inform_button(title: str, **entities: str) -> Dict[str, str]:
 class AskCheckoutQuestion(Action, ABC):
     """Asks for ``slot``: plainly the first time, with an example after a miss, offering a person after two."""
 
-    slot: str
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The form slot asked for; a concrete question names it (rasa-sdk registers only those)."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
