@@ -27,6 +27,7 @@ from inventory_db.policy import load_policy
 from shoplang import describe
 from shoplang.formatting import format_number, format_toman, join_list
 from shoplang.language import Language
+from shoplang.normalize import to_persian_digits
 
 MAX_BUTTONS = 13  # Instagram's quick-reply limit
 MAX_QUANTITY_BUTTONS = 5
@@ -197,7 +198,8 @@ def order_summary(tracker: Tracker, language: Language) -> Optional[Dict[str, An
         "total": format_toman(quote.total, language),
         "name": tracker.get_slot("customer_name") or "",
         "phone": tracker.get_slot("phone") or "",
-        "address": tracker.get_slot("address") or "",
+        # The NLU normaliser hands over ASCII digits; a Persian summary shows Persian ones.
+        "address": to_persian_digits(tracker.get_slot("address") or "") if language == "fa" else tracker.get_slot("address") or "",
     }
 
 

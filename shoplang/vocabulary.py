@@ -281,6 +281,8 @@ ANSWER_FILLERS: frozenset[str] = frozenset(
         "please", "pls", "plz", "thanks", "thank you", "thx", "i", "i'd", "i'll", "me", "my", "it", "the", "a",
         "an", "to", "in", "of", "for", "with", "and", "by", "send", "give", "want", "would", "like", "take",
         "get", "need", "have", "that", "that's", "same", "order",
+        # Hesitation: "hmm" is no one's name.
+        "hmm", "hm", "umm", "um", "uh", "emm", "امم", "اوم", "خب", "خوب", "هوم",
     }
 )
 

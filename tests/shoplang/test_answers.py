@@ -219,7 +219,7 @@ def test_looks_like_name(text: str) -> None:
     "text",
     [
         "", "ع", "سلام", "hi there", "بله", "ok", "are", "نه", "ممنون", "نمیدونم", "skip", "چی؟", "what", "kay",
-        "are you open?", "مشکی", "دوتا", "نه، سایز M", "09121234567", "Sara 2", "x" * 61, "کنسلش کن",
+        "are you open?", "مشکی", "دوتا", "نه، سایز M", "09121234567", "Sara 2", "x" * 61, "کنسلش کن", "hmm", "خب",
     ],
 )
 def test_looks_like_name_is_false_for_everything_else(text: str) -> None:
