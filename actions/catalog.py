@@ -14,7 +14,7 @@ from actions.store import replies_on_store_error, session_factory
 from inventory_db import catalog, restock
 from inventory_db.database import transaction
 from inventory_db.errors import StoreError, UnknownProduct
-from shoplang import describe
+from shoplang import answers, describe
 from shoplang.formatting import join_list
 from shoplang.language import Language
 from shoplang.normalize import canonical_color, canonical_size, find_product_codes
@@ -60,8 +60,11 @@ class ActionAnswerProductQuery(Action):
         if shared and not code and not (named and named.best):
             code, source = shared, metadata.get("product_source") or "direct"
         fresh = bool(code or product_words or (named and named.candidates))
-        color = canonical_color(_entity(tracker, "color") or "") or (None if fresh else tracker.get_slot("color"))
-        size = canonical_size(_entity(tracker, "size") or "") or (None if fresh else tracker.get_slot("size"))
+        # NLU's entities first; then the words themselves («قرمزش», «سایز چهل و دو», «دو ایکس لارج»).
+        color = canonical_color(_entity(tracker, "color") or "") or answers.parse_color(typed)
+        color = color or (None if fresh else tracker.get_slot("color"))
+        size = canonical_size(_entity(tracker, "size") or "") or answers.find_size(typed)
+        size = size or (None if fresh else tracker.get_slot("size"))
         code = code or (None if fresh else tracker.get_slot("product_code"))
 
         product: Optional[catalog.ProductInfo] = None

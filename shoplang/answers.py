@@ -231,6 +231,13 @@ def parse_size(text: str) -> Optional[str]:
     return _single(sizes)
 
 
+def find_size(text: str) -> Optional[str]:
+    """A size a question names unmistakably: after a size word («سایز چهل و دو») or in a spelling
+    that is only a size («دو ایکس لارج», "medium"). Outside the checkout a bare number may be a
+    price or part of a code, and "L" alone is left to NLU."""
+    return _single(m.value for m in _mentions(_words(text)) if m.slot == "size" and m.explicit)
+
+
 def parse_yes_no(text: str) -> Optional[bool]:
     """The answer to "shall I place the order?": «بله», «ثبت کن», "are dorose", "👍" → True; «نه», "nope" → False.
 

@@ -161,3 +161,12 @@ async def test_restock_request_needs_a_variant() -> None:
     dispatcher = CollectingDispatcher()
     await ActionRequestRestockNotice().run(dispatcher, make_tracker("خبرم کنید", "notify_when_back", slots={"product_code": "B-21"}), {})
     assert dispatcher.messages[0]["response"] == "utter_ask_variant_for_notice"
+
+
+async def test_colloquial_colours_and_sizes_nlu_missed_are_read_from_the_words() -> None:
+    messages, slots = await answer("قرمزش موجوده؟", intent="inform", entities=[], slots={"product_code": "R-7"})
+    assert (slots["product_code"], slots["color"]) == ("R-7", "red")
+    assert messages[0]["response"] == "utter_product_overview"
+    messages, slots = await answer("P-5 مشکی سایز چهل و دو دارید؟", entities=[("product_code", "P-5")])
+    assert (slots["color"], slots["size"]) == ("black", "42")
+    assert messages[0]["response"] == "utter_variant_available"

@@ -10,6 +10,7 @@ from shoplang.answers import (
     find_corrections,
     is_correction,
     looks_like_address,
+    find_size,
     looks_like_name,
     parse_color,
     parse_postal_code,
@@ -311,3 +312,20 @@ def test_answer_word_lists_never_share_a_word() -> None:
         for word in words:
             key = fold(word)
             assert owner.setdefault(key, name) == name, f"{word!r} is in {owner[key]} and {name}"
+
+
+@pytest.mark.parametrize(
+    "text, size",
+    [
+        ("مانتو سایز چهل و دو دارید؟", "42"),
+        ("دو ایکس لارج موجوده؟", "XXL"),
+        ("do you have it in medium?", "M"),
+        ("saiz 38 darid?", "38"),
+        ("شلوار جین ۴۲ دارید؟", None),  # a bare number may be a price or a code
+        ("K 40 موجوده؟", None),
+        ("قیمتش زیر ۵۰ هست؟", None),
+        ("L داری؟", None),  # left to NLU
+    ],
+)
+def test_find_size_only_takes_unmistakable_sizes(text: str, size: str) -> None:
+    assert find_size(text) == size
