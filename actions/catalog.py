@@ -34,7 +34,8 @@ class ActionAnswerProductQuery(Action):
     searched in the live catalog), else from the conversation so far, so "مشکیش چی؟"
     follows up on the last product. Colour and size are only carried over when the
     customer did not name a new product. In the middle of a checkout the question is
-    answered and the checkout's item is left as it is.
+    answered and the checkout's item is left as it is. A message NLU was unsure of comes
+    here too: if it names no product, the customer is told what the assistant can do.
     """
 
     def name(self) -> Text:
@@ -84,7 +85,8 @@ class ActionAnswerProductQuery(Action):
             dispatcher.utter_message(response="utter_unknown_product_name", product=product_words)
             return [] if in_checkout else [SlotSet("color", color), SlotSet("size", size)]
         else:
-            dispatcher.utter_message(response="utter_ask_product")
+            unsure = (tracker.latest_message.get("intent") or {}).get("name") == "nlu_fallback"
+            dispatcher.utter_message(response="utter_default" if unsure else "utter_ask_product")
             return [] if in_checkout else [SlotSet("color", color), SlotSet("size", size)]
 
         self._answer(dispatcher, product, color, size, language, offer=not in_checkout)

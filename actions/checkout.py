@@ -14,22 +14,16 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.checkout_form import ITEM_SLOTS, RETRIES
+from actions.checkout_form import cancel_checkout, reset_item
 from actions.checkout_item import product_info, product_label
 from actions.language import reply_language
 from actions.store import replies_on_store_error, session_factory
 from inventory_db import checkout, orders, payments, settings
 from inventory_db.database import transaction
-from inventory_db.errors import OutOfStock, ReservationNotActive, StoreError
+from inventory_db.errors import OutOfStock, ReservationNotActive
 from inventory_db.policy import load_policy
 from shoplang import describe
 from shoplang.formatting import format_number, format_order_number, format_toman
-
-
-def _reset_item() -> List[EventType]:
-    """Forget the item and its hold; the recipient's details stay for the next order."""
-    names = (*ITEM_SLOTS, "reservation_id", "order_confirmed", "shipping_method", "product_source")
-    return [*(SlotSet(name, None) for name in names), SlotSet(RETRIES, 0)]
 
 
 class ActionPlaceOrder(Action):
@@ -66,7 +60,7 @@ class ActionPlaceOrder(Action):
                 product=product_label(product, language) if product else tracker.get_slot("product_code"),
                 variant=describe.variant(tracker.get_slot("color"), tracker.get_slot("size"), language),
             )
-            return _reset_item()
+            return reset_item()
         total = format_toman(order.total, language)
         dispatcher.utter_message(
             response="utter_order_placed", order_number=format_order_number(order.number, language), total=total
@@ -80,7 +74,7 @@ class ActionPlaceOrder(Action):
             )
         else:
             dispatcher.utter_message(response="utter_pay_link", total=total, url=request.url, hours=hours)
-        return [*_reset_item(), SlotSet("order_number", str(order.number))]
+        return [*reset_item(), SlotSet("order_number", str(order.number))]
 
 
 class ActionCancelCheckout(Action):
@@ -91,12 +85,4 @@ class ActionCancelCheckout(Action):
 
     @replies_on_store_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        held = tracker.get_slot("reservation_id")
-        if held is not None:
-            try:
-                with transaction(session_factory()) as session:
-                    checkout.release_hold(session, int(held), tracker.sender_id)
-            except StoreError:
-                pass  # already an order or gone: nothing of this checkout is held
-        dispatcher.utter_message(response="utter_checkout_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *_reset_item()]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *cancel_checkout(dispatcher, tracker)]

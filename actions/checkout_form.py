@@ -101,6 +101,25 @@ def _retries(tracker: Tracker) -> int:
     return int(tracker.get_slot(RETRIES) or 0)
 
 
+def reset_item() -> List[EventType]:
+    """Forget the item and its hold; the recipient's details stay for the next order."""
+    names = (*ITEM_SLOTS, "reservation_id", "order_confirmed", "shipping_method", "product_source")
+    return [*(SlotSet(name, None) for name in names), SlotSet(RETRIES, 0)]
+
+
+def cancel_checkout(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The customer called the checkout off: the hold goes back, the item is forgotten, they are told."""
+    held = tracker.get_slot("reservation_id")
+    if held is not None:
+        try:
+            with transaction(session_factory()) as session:
+                checkout.release_hold(session, int(held), tracker.sender_id)
+        except StoreError:
+            pass  # already an order or gone: nothing of this checkout is held
+    dispatcher.utter_message(response="utter_checkout_cancelled")
+    return reset_item()
+
+
 class ValidateCheckoutForm(FormValidationAction):
     """Reads each message of checkout_form as an answer or a correction and keeps the hold in step."""
 
@@ -141,6 +160,8 @@ class ValidateCheckoutForm(FormValidationAction):
             if answer is None and not corrections:
                 if message.intent in DIGRESSION_INTENTS:
                     return [ActionExecutionRejected(FORM)]
+                if answers.is_cancellation(message.typed):  # «بیخیال، نمیخوام» that NLU did not call a cancel
+                    return [*cancel_checkout(dispatcher, tracker), SlotSet("requested_slot", None)]
                 return [SlotSet(requested, None), SlotSet(RETRIES, _retries(tracker) + 1)]
             values = {**corrections, **({requested: answer} if answer is not None else {})}
             if requested == "order_confirmed" and answer is False:
@@ -200,7 +221,7 @@ class ValidateCheckoutForm(FormValidationAction):
                 confirmed = message.intent == "affirm"
             return confirmed
         if slot == "customer_name":
-            return " ".join(text.split()) if answers.looks_like_name(text) else None
+            return answers.parse_name(text)
         if slot == "phone":
             return find_mobile(text)
         if slot == "address":

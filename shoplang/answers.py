@@ -69,6 +69,7 @@ _SMALL_TALK = _FILLERS | _YES | _QUANTITY_CUES
 # Words that are shop talk, never part of a person's name.
 _NOT_NAME = _SMALL_TALK | _NO | _MARKERS | _GREETINGS | _DONT_KNOW
 _LONGEST_VALUE = 4  # words: «دو ایکس لارج», «چهل و دو تا»
+_MARKED_COUNT_MAX = 20  # a bare number after «نه»/"sorry" is a count up to this; above it, a size or a typo
 
 
 def _phrase_at(words: list[str], i: int, phrases: frozenset[Phrase]) -> int:
@@ -308,6 +309,31 @@ def looks_like_name(text: str) -> bool:
     return not find_corrections(text)
 
 
+_NAME_FILLERS = frozenset(fold(word) for word in vocabulary.NAME_FILLER_WORDS) | frozenset(
+    phrase[0] for phrase in _FILLERS | _YES if len(phrase) == 1
+)
+_CANCEL = _phrases(vocabulary.CANCEL_WORDS)
+
+
+def parse_name(text: str) -> Optional[str]:
+    """The recipient's name out of how people give it: «اسمم مریم احمدی هست», "full name: Sara Karimi",
+    "baraye elham jafari befrestin", "Yasaman Taheri please" → the name alone; None when what is
+    left does not look like a name."""
+    tokens = [_EDGES.sub("", token) for token in normalize_text(text).split()]
+    tokens = [token for token in tokens if token]
+    while tokens and fold(tokens[0]) in _NAME_FILLERS:
+        tokens.pop(0)
+    while tokens and fold(tokens[-1]) in _NAME_FILLERS:
+        tokens.pop()
+    name = " ".join(tokens)
+    return name if tokens and looks_like_name(name) and not _is_question(text, _words(text)) else None
+
+
+def is_cancellation(text: str) -> bool:
+    """The customer calls the checkout off: «بیخیال، نمیخوام», "nemikham dige", "forget it"."""
+    return _contains(_words(text), _CANCEL)
+
+
 def looks_like_address(text: str) -> bool:
     """A plausible postal address: at least 10 characters and 3 words with some letters, not a
     question and not a correction, so "چرا انقدر طول میکشه؟" is not shipped to."""
@@ -349,7 +375,11 @@ def _read_corrections(words: list[str]) -> tuple[dict[str, Any], bool]:
     ]
     others = _uncovered(words, mentions)
     marked = _contains(others, _MARKERS)
-    if not (marked or _contains(others, _SLOT_WORDS)) and _cover(_uncovered(words, stated), _SMALL_TALK) is None:
+    if marked:  # «نه نه، سه», "sorry, 2": a marked bare count is the quantity
+        stated += [m for m in mentions if m.slot == "number" and not m.explicit and m.value <= _MARKED_COUNT_MAX]
+    # A slot word may sit inside the value it names ("size 39").
+    named = _contains(words, _SLOT_WORDS)
+    if not (marked or named) and _cover(_uncovered(words, stated), _SMALL_TALK) is None:
         return {}, marked  # other words around a colour: a name or an address («کوچه طلایی»), not a correction
     found = {}
     for slot, key in (("color", "color"), ("size", "size"), ("number", "quantity")):

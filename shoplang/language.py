@@ -48,7 +48,9 @@ def detect_language(text: str, default: Language = "fa") -> Language:
     finglish, english = _marker_counts(text)
     if finglish > english:
         return "fa"
-    if english > finglish:
+    # One English word in a longer Latin message ("... size si o hasht tamum nashode?") is not English.
+    one_word = len(_WORD.findall(fold(text))) == 1
+    if english > finglish and (english >= _SWITCH_EVIDENCE or one_word):
         return "en"
     return default
 

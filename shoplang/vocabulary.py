@@ -130,6 +130,8 @@ FINGLISH_MARKERS: frozenset[str] = frozenset(
         # Short replies that are Finglish, not English: "are" is آره, "do" is دو.
         "are", "areh", "do", "dorose", "dorost", "doroste", "mikhastim", "khube", "sabt", "kon",
         "bashe", "kafie", "nemikham", "peyk", "khiaban", "pelak", "vahed",
+        "bebakhshid", "tamum", "tamoom", "nashode", "shode", "mikharam", "mikharamesh", "mikhamesh", "midam",
+        "befrestin", "esmam", "shomaram", "mobilam", "felan", "hamun", "ghahveii", "ghahveyi", "hasht", "chehel",
     }
 )
 
@@ -228,10 +230,33 @@ REFUSALS_BEFORE: frozenset[str] = frozenset({"not", "except", "بجز", "به ج
 
 # Answers to "postal code?" that mean the customer has none or does not know it (any "no" too).
 NO_POSTAL_CODE: frozenset[str] = frozenset(
-    {"ندارم", "نداریم", "نمیدونم", "نمی دونم", "نمی‌دونم", "بلد نیستم", "یادم نیست", "-", "none", "skip", "n/a",
+    {"ندارم", "ندارمش", "نداریم", "نمیدونم", "نمی دونم", "نمی‌دونم", "بلد نیستم", "یادم نیست", "-", "none", "skip", "n/a",
      "i don't know", "dont know", "don't know", "no idea", "idk", "not sure", "don't have", "dont have",
-     "nadaram", "nadarim", "nemidoonam", "nemidunam", "nemidonam", "yadam nist", "balad nistam"}
+     "nadaram", "nadaramesh", "nadarim", "nemidoonam", "nemidunam", "nemidonam", "yadam nist", "balad nistam"}
 ) | NO_WORDS
+
+# Words around a name that are not part of it, besides ANSWER_FILLERS: «اسمم مریم احمدی هست»,
+# "full name: Sara Karimi please".
+NAME_FILLER_WORDS: frozenset[str] = frozenset(
+    {
+        "اسمم", "اسم", "نام", "خانوادگی", "گیرنده", "بنام", "واسه", "هستم", "هست", "است",
+        "میباشد", "تحویل", "بگیره", "میگیره",
+        "esmam", "esme", "esm", "name", "girande", "baraye", "vase", "hastam", "hast",
+        "full", "is", "i'm", "im", "am", "this", "it's", "recipient", "receiver",
+        "under", "deliver", "family",
+    }
+)
+
+# Words that call the whole checkout off: «بیخیال، نمیخوام», "forget it".
+CANCEL_WORDS: frozenset[str] = frozenset(
+    {
+        "نمیخوام", "نمیخوامش", "نمیخواهم", "بیخیال", "لغو", "لغوش", "کنسل", "کنسلش", "منصرف", "نمیخرم", "پشیمون",
+        "nemikham", "nemikhamesh", "bikhial", "bikhiyal", "laghv", "laghvesh", "kansel", "kanselesh", "monsaref",
+        "nemikharam", "pashimoon",
+        "cancel", "don't want", "dont want", "do not want", "forget it", "never mind", "nevermind",
+        "changed my mind", "no longer",
+    }
+)
 
 # Words that say a message corrects an earlier answer: «ببخشید سه تا کافیه», "actually make it 2".
 CORRECTION_MARKERS: frozenset[str] = frozenset(
@@ -241,23 +266,30 @@ CORRECTION_MARKERS: frozenset[str] = frozenset(
         "bebakhshid", "bebakhshin", "eshtebah", "eshtebahi", "avaz", "avazesh", "taghir", "bejash", "be jash",
         "yani", "manzooram",
         "actually", "sorry", "change", "instead", "i mean", "rather", "oops", "make", "switch",
+        # "wait", "by the way", "better": a change of mind said in passing.
+        "راستی", "صبر کنید", "صبر کن", "عذر میخواهم", "عذر میخوام", "بهتره", "بهتر",
+        "sabr", "sabr konin", "sabr kon", "rasti", "behtare", "behtar", "ozr mikham",
+        "wait", "hold on", "hang on", "better", "btw", "by the way", "on second thought",
     }
 )
 
 # Words that make a bare number a quantity: "make it 2", «۳ کافیه», "just two", «فقط یکی», «تعداد ۲».
 QUANTITY_CUES: frozenset[str] = frozenset(
     {
-        "کافیه", "کافیست", "بسه", "فقط", "تعداد", "تعدادش",
-        "kafie", "kafiye", "basse", "faghat", "tedad", "tedadesh",
+        "کافیه", "کافیست", "بسه", "فقط", "تعداد", "تعدادش", "تعدادو", "تعدادشو",
+        "kafie", "kafiye", "basse", "faghat", "tedad", "tedadesh", "tedado", "tedadesho",
         "make it", "enough", "just", "only", "quantity", "qty",
     }
 )
 
 # Words that name the slot itself: «سایزش رو ۴۰ کن», "change the colour to black".
 SIZE_WORDS: frozenset[str] = frozenset(
-    {"سایز", "سایزش", "سایزشو", "سایزم", "size", "sizesh", "saiz", "saizesh", "sayz", "sayzesh"}
+    {"سایز", "سایزش", "سایزشو", "سایزو", "سایزم", "size", "sizesh", "sizo", "saiz", "saizesh", "saizo", "sayz",
+     "sayzesh", "sayzo"}
 )
-COLOR_WORDS: frozenset[str] = frozenset({"رنگ", "رنگش", "رنگشو", "rang", "rangesh", "color", "colour"})
+COLOR_WORDS: frozenset[str] = frozenset(
+    {"رنگ", "رنگش", "رنگشو", "رنگو", "rang", "rangesh", "rango", "color", "colour"}
+)
 
 # Size spellings that are also letters or words ("m", "free"): a correction reads them as a size only
 # after a size word («سایز M»); an answer to "which size?" reads them as they are.

@@ -170,3 +170,10 @@ async def test_colloquial_colours_and_sizes_nlu_missed_are_read_from_the_words()
     messages, slots = await answer("P-5 مشکی سایز چهل و دو دارید؟", entities=[("product_code", "P-5")])
     assert (slots["color"], slots["size"]) == ("black", "42")
     assert messages[0]["response"] == "utter_variant_available"
+
+
+async def test_a_message_nlu_was_unsure_of_is_answered_when_it_names_a_product() -> None:
+    messages, slots = await answer("سلام وقت بخیر. برای شلوار جین راسته پیام دادم", intent="nlu_fallback", entities=[])
+    assert slots["product_code"] == "P-5" and messages[0]["response"] == "utter_product_overview"
+    messages, _ = await answer("asdf qwer", intent="nlu_fallback", entities=[])
+    assert [m["response"] for m in messages] == ["utter_default"]

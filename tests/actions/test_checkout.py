@@ -357,3 +357,17 @@ def test_every_form_slot_has_a_validator_a_question_and_an_example() -> None:
         assert callable(getattr(ValidateCheckoutForm, f"validate_{slot}", None)), slot
         assert f"action_ask_{slot}" in actions, slot
         assert f"utter_ask_{slot}_again" in responses_, slot
+
+
+async def test_calling_it_off_in_words_nlu_did_not_call_a_cancel_ends_the_checkout(store: sessionmaker) -> None:
+    held = (await settle(store))["reservation_id"]
+    item = {**ITEM, "reservation_id": held}
+    messages, slots, _ = await run(ValidateCheckoutForm(), tracker(item, "بیخیال، نمیخوام", requested="shipping_method", intent="deny"))
+    assert responses(messages) == ["utter_checkout_cancelled"]
+    assert slots["requested_slot"] is None and slots["reservation_id"] is None and slots["product_code"] is None
+    assert available(store, "B-21", "black", "L") == 3
+
+
+async def test_a_name_given_with_words_around_it_is_just_the_name() -> None:
+    _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "full name: Niloofar Sharifi please", requested="customer_name"))
+    assert slots["customer_name"] == "Niloofar Sharifi"

@@ -1,6 +1,6 @@
 """Answers to the checkout's questions, in formal Persian, colloquial Persian, Finglish and English."""
 
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 
@@ -11,7 +11,9 @@ from shoplang.answers import (
     is_correction,
     looks_like_address,
     find_size,
+    is_cancellation,
     looks_like_name,
+    parse_name,
     parse_color,
     parse_postal_code,
     parse_quantity,
@@ -259,6 +261,11 @@ def test_looks_like_address_is_false_for_everything_else(text: str) -> None:
         # English
         ("actually make it 2", {"quantity": 2}), ("change the colour to black", {"color": "black"}),
         ("make it size L and 3 pieces", {"size": "L", "quantity": 3}), ("sorry, medium", {"size": "M"}),
+        # Said in passing, with the slot word inside the value, or a marked bare count
+        ("عذر می‌خواهم، سایز ۳۸ باشد", {"size": "38"}), ("wait, I need size 39", {"size": "39"}),
+        ("راستی سایزو اسمال کنین", {"size": "S"}), ("تعدادو 3 کنین", {"quantity": 3}),
+        ("hold on, quantity 1", {"quantity": 1}), ("sabr konin, ghahvei behtare", {"color": "brown"}),
+        ("na na se", {"quantity": 3}), ("نه، ۲", {"quantity": 2}),
     ],
 )
 def test_find_corrections(text: str, expected: dict[str, Any]) -> None:
@@ -270,7 +277,6 @@ def test_find_corrections(text: str, expected: dict[str, Any]) -> None:
     [
         "مریم احمدی", "Mehdi Meshki", "تهران، خیابان آزادی، پلاک ۱۲، واحد ۳", "تهران، خیابان سبز، کوچه طلایی",
         "09121234567", "0912 345 6789", "1234567890",
-        "نه، ۲",  # a bare digit after "no" is not a count
         "L",  # a bare letter is not a size
         "مشکی یا سفید",  # two colours: none of them
         "بله", "",
@@ -306,6 +312,7 @@ def test_answer_word_lists_never_share_a_word() -> None:
         "SIZE_WORDS": vocabulary.SIZE_WORDS,
         "COLOR_WORDS": vocabulary.COLOR_WORDS,
         "REFUSALS_BEFORE": vocabulary.REFUSALS_BEFORE,
+        "NAME_FILLER_WORDS": vocabulary.NAME_FILLER_WORDS,
     }
     owner: dict[str, str] = {}
     for name, words in lists.items():
@@ -329,3 +336,32 @@ def test_answer_word_lists_never_share_a_word() -> None:
 )
 def test_find_size_only_takes_unmistakable_sizes(text: str, size: str) -> None:
     assert find_size(text) == size
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("مریم احمدی", "مریم احمدی"), ("من شیرین یزدانی هستم", "شیرین یزدانی"), ("سارا کریمی هستم مرسی", "سارا کریمی"),
+        ("ثبت به نام لیلا مرادی", "لیلا مرادی"), ("نام و نام خانوادگی: علی رضایی", "علی رضایی"),
+        ("esmam elham jafari", "elham jafari"), ("baraye elham jafari befrestin", "elham jafari"),
+        ("nazanin sadeghi lotfan", "nazanin sadeghi"), ("full name: niloofar sharifi", "niloofar sharifi"),
+        ("please send it to Niloofar Sharifi", "Niloofar Sharifi"), ("Yasaman Taheri please", "Yasaman Taheri"),
+        ("the recipient is Yasaman Taheri", "Yasaman Taheri"),
+        ("hmm", None), ("ok", None), ("چرا؟", None), ("can I pay by card?", None), ("نه، سایز M", None),
+        ("09121234567", None), ("my name is", None),
+    ],
+)
+def test_parse_name_keeps_only_the_name(text: str, name: Optional[str]) -> None:
+    assert parse_name(text) == name
+
+
+@pytest.mark.parametrize(
+    "text, cancelled",
+    [
+        ("بیخیال، نمیخوام", True), ("نه دیگه نمیخوام", True), ("لطفاً سفارش را لغو کنید", True), ("کنسلش کن", True),
+        ("nemikham dige merci", True), ("bikhial", True), ("forget it", True), ("I changed my mind, cancel", True),
+        ("مریم احمدی", False), ("2 ta", False), ("yes please", False), ("نه", False),
+    ],
+)
+def test_is_cancellation(text: str, cancelled: bool) -> None:
+    assert is_cancellation(text) is cancelled

@@ -16,6 +16,9 @@ from shoplang.language import detect_language, follow_language
         ("how much is the shawl", "en"),
         ("B-21", "fa"),
         ("🙂", "fa"),
+        ("hi", "en"),
+        ("bebakhshid KF-52 ghahveii size si o hasht tamum nashode?", "fa"),
+        ("K-40 size 38?", "fa"),
     ],
 )
 def test_detect_language(text: str, language: str) -> None:
