@@ -155,13 +155,19 @@ class ValidateCheckoutForm(FormValidationAction):
             values.update({slot: tracker.get_slot(slot) for slot in ITEM_SLOTS if slot not in values and tracker.get_slot(slot)})
             corrections: Dict[str, Any] = {}
         else:
+            # «بیخیال، نمیخوام» calls the checkout off: through the cancel rule when NLU saw it, here
+            # when it did not. Only an answer's own words can outweigh it («دو تا نمیخوام، یکی بسه»),
+            # never a name, an address or a postal code («nemikham» is no postal code).
+            calls_off = answers.is_cancellation(message.typed) and not message.is_question
+            if calls_off and requested in FREE_TEXT_SLOTS:
+                return self._call_off(dispatcher, tracker, message)
             answer = self._answer(requested, message, tracker)
             corrections = self._corrections(requested, message, tracker, answered=answer is not None)
             if answer is None and not corrections:
+                if calls_off:
+                    return self._call_off(dispatcher, tracker, message)
                 if message.intent in DIGRESSION_INTENTS:
                     return [ActionExecutionRejected(FORM)]
-                if answers.is_cancellation(message.typed):  # «بیخیال، نمیخوام» that NLU did not call a cancel
-                    return [*cancel_checkout(dispatcher, tracker), SlotSet("requested_slot", None)]
                 return [SlotSet(requested, None), SlotSet(RETRIES, _retries(tracker) + 1)]
             values = {**corrections, **({requested: answer} if answer is not None else {})}
             if requested == "order_confirmed" and answer is False:
@@ -176,6 +182,13 @@ class ValidateCheckoutForm(FormValidationAction):
             answered = validated.get(requested) is not None
             events.append(SlotSet(RETRIES, 0 if answered or requested not in values else _retries(tracker) + 1))
         return events
+
+    @staticmethod
+    def _call_off(dispatcher: CollectingDispatcher, tracker: Tracker, message: CustomerMessage) -> List[EventType]:
+        """A cancel NLU recognised goes to its rule; one it missed is done here and ends the form."""
+        if message.intent == "cancel":
+            return [ActionExecutionRejected(FORM)]
+        return [*cancel_checkout(dispatcher, tracker), SlotSet("requested_slot", None)]
 
     # -- reading the message -------------------------------------------------------
 
@@ -242,7 +255,8 @@ class ValidateCheckoutForm(FormValidationAction):
         text = message.typed
         found: Dict[str, Any] = dict(answers.find_corrections(text))
         if slot not in FREE_TEXT_SLOTS:
-            code = next(iter(find_product_codes(text)), None)
+            # Only a product the shop sells: "let's say 1" is no product SAY-1.
+            code = next((code for code in find_product_codes(text) if product_info(code) is not None), None)
             if code:
                 found["product_code"] = code
         found.pop(slot, None)

@@ -119,6 +119,10 @@ def _mentions(words: list[str]) -> list[_Mention]:
     """Every colour, size, number and product code in the words, longest reading first, refused ones left out."""
     found, i = [], 0
     while i < len(words):
+        marker = _phrase_at(words, i, _MARKERS)
+        if marker > 1:  # «یه لحظه», "one sec": a marker, not a count
+            i += marker
+            continue
         mention = _value_at(words, i)
         if mention is None:
             i += 1
@@ -306,9 +310,10 @@ def looks_like_name(text: str) -> bool:
     words = _words(name)
     if _is_question(text, words) or any(_phrase_at(words, i, _NOT_NAME) for i in range(len(words))):
         return False
-    return not find_corrections(text)
+    return not find_corrections(text) and not is_cancellation(text)
 
 
+_ARTICLE_NUMBERS = frozenset(fold(word) for word in vocabulary.ARTICLE_NUMBERS)
 _NAME_FILLERS = frozenset(fold(word) for word in vocabulary.NAME_FILLER_WORDS) | frozenset(
     phrase[0] for phrase in _FILLERS | _YES if len(phrase) == 1
 )
@@ -340,7 +345,7 @@ def looks_like_address(text: str) -> bool:
     address = normalize_text(text)
     if len(address) < 10 or len(address.split()) < 3 or not any(char.isalpha() for char in address):
         return False
-    return not _is_question(text, _words(text)) and not find_corrections(text)
+    return not _is_question(text, _words(text)) and not find_corrections(text) and not is_cancellation(text)
 
 
 def find_corrections(text: str) -> dict[str, Any]:
@@ -375,8 +380,12 @@ def _read_corrections(words: list[str]) -> tuple[dict[str, Any], bool]:
     ]
     others = _uncovered(words, mentions)
     marked = _contains(others, _MARKERS)
-    if marked:  # «نه نه، سه», "sorry, 2": a marked bare count is the quantity
-        stated += [m for m in mentions if m.slot == "number" and not m.explicit and m.value <= _MARKED_COUNT_MAX]
+    if marked:  # «نه نه، سه», "sorry, 2": a marked bare count is the quantity ("I don't have one" is not)
+        stated += [
+            m for m in mentions
+            if m.slot == "number" and not m.explicit and m.value <= _MARKED_COUNT_MAX
+            and " ".join(words[m.start : m.end]) not in _ARTICLE_NUMBERS
+        ]
     # A slot word may sit inside the value it names ("size 39").
     named = _contains(words, _SLOT_WORDS)
     if not (marked or named) and _cover(_uncovered(words, stated), _SMALL_TALK) is None:

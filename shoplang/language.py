@@ -27,13 +27,20 @@ _WORD = re.compile(r"[a-z]+")
 # clearly fewer of this one's ("do" is both).
 _SWITCH_EVIDENCE = 2
 _SENTENCE_WORDS = 3
+_SHORT_MESSAGE_WORDS = 4
+
+
+# The English names of colours and product types are English words too ("blue", "hoodie").
+_ENGLISH = vocabulary.ENGLISH_MARKERS | {
+    fold(term.en) for term in (*vocabulary.COLORS, *vocabulary.PRODUCT_TYPES) if " " not in term.en
+} - vocabulary.FINGLISH_MARKERS
 
 
 def _marker_counts(text: str) -> tuple[int, int]:
     """(Finglish markers, English markers) among the Latin words of ``text``."""
     words = _WORD.findall(fold(text))
     finglish = sum(word in vocabulary.FINGLISH_MARKERS for word in words)
-    english = sum(word in vocabulary.ENGLISH_MARKERS for word in words)
+    english = sum(word in _ENGLISH for word in words)
     return finglish, english
 
 
@@ -48,9 +55,10 @@ def detect_language(text: str, default: Language = "fa") -> Language:
     finglish, english = _marker_counts(text)
     if finglish > english:
         return "fa"
-    # One English word in a longer Latin message ("... size si o hasht tamum nashode?") is not English.
-    one_word = len(_WORD.findall(fold(text))) == 1
-    if english > finglish and (english >= _SWITCH_EVIDENCE or one_word):
+    # One English word in a long Latin message ("... size si o hasht tamum nashode?") is not English;
+    # in a short one ("Leather loafers available?") it is.
+    short = len(_WORD.findall(fold(text))) <= _SHORT_MESSAGE_WORDS
+    if english > finglish and (english >= _SWITCH_EVIDENCE or short):
         return "en"
     return default
 

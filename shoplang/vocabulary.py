@@ -109,7 +109,7 @@ QUANTITY_UNITS: tuple[str, ...] = (
 NOT_CODE_WORDS: frozenset[str] = frozenset(
     {"a", "an", "the", "me", "my", "us", "in", "on", "at", "to", "of", "or", "is", "it", "by", "for", "and",
      "any", "all", "get", "buy", "add", "are", "per", "ta", "va", "ba", "be", "az", "ro", "ke", "ye", "ya", "na", "ham",
-     "ok", "yes", "yep"}
+     "ok", "yes", "yep", "say"}
 )
 
 # Latin-script words that mark a message as Finglish (Persian in Latin letters),
@@ -144,6 +144,8 @@ ENGLISH_MARKERS: frozenset[str] = frozenset(
         "i", "my", "me", "order", "hi", "hello", "hey", "thanks", "thank", "please", "can", "cost",
         "of", "for", "a", "an", "and", "any", "still", "would", "like", "buy", "need", "size",
         "where", "when", "ship", "shipping", "return", "pay", "payment", "bye", "yes", "no",
+        "left", "good", "morning", "evening", "got", "get", "one", "these", "those", "them", "they", "your", "yours",
+        "we", "our", "there", "here", "still", "yet", "new", "sold", "out", "more", "some", "size", "sizes",
     }
 )
 
@@ -247,6 +249,10 @@ NAME_FILLER_WORDS: frozenset[str] = frozenset(
     }
 )
 
+# Number words that are also articles or pronouns ("I don't have one", «یه لحظه»): after «نه» or
+# "sorry" alone they are not a count.
+ARTICLE_NUMBERS: frozenset[str] = frozenset({"one", "a", "an", "یه", "یک", "ye", "yek"})
+
 # Words that call the whole checkout off: «بیخیال، نمیخوام», "forget it".
 CANCEL_WORDS: frozenset[str] = frozenset(
     {
@@ -254,7 +260,7 @@ CANCEL_WORDS: frozenset[str] = frozenset(
         "nemikham", "nemikhamesh", "bikhial", "bikhiyal", "laghv", "laghvesh", "kansel", "kanselesh", "monsaref",
         "nemikharam", "pashimoon",
         "cancel", "don't want", "dont want", "do not want", "forget it", "never mind", "nevermind",
-        "changed my mind", "no longer",
+        "changed my mind", "no longer", "i'll pass", "pass", "ولش کن", "ولش", "velesh",
     }
 )
 
@@ -268,8 +274,10 @@ CORRECTION_MARKERS: frozenset[str] = frozenset(
         "actually", "sorry", "change", "instead", "i mean", "rather", "oops", "make", "switch",
         # "wait", "by the way", "better": a change of mind said in passing.
         "راستی", "صبر کنید", "صبر کن", "عذر میخواهم", "عذر میخوام", "بهتره", "بهتر",
-        "sabr", "sabr konin", "sabr kon", "rasti", "behtare", "behtar", "ozr mikham",
-        "wait", "hold on", "hang on", "better", "btw", "by the way", "on second thought",
+        "صبر", "یه لحظه", "یک لحظه", "یه دقیقه",
+        "sabr", "sabr konin", "sabr kon", "rasti", "behtare", "behtar", "ozr mikham", "ye lahze", "ye daghighe",
+        "wait", "hold on", "hang on", "better", "btw", "by the way", "on second thought", "one moment", "one sec",
+        "just a sec",
     }
 )
 
@@ -312,7 +320,7 @@ ANSWER_FILLERS: frozenset[str] = frozenset(
         "felan",
         "please", "pls", "plz", "thanks", "thank you", "thx", "i", "i'd", "i'll", "me", "my", "it", "the", "a",
         "an", "to", "in", "of", "for", "with", "and", "by", "send", "give", "want", "would", "like", "take",
-        "get", "need", "have", "that", "that's", "same", "order",
+        "get", "need", "have", "that", "that's", "same", "order", "let's", "lets", "say", "go",
         # Hesitation: "hmm" is no one's name.
         "hmm", "hm", "umm", "um", "uh", "emm", "امم", "اوم", "خب", "خوب", "هوم",
     }

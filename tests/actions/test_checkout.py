@@ -371,3 +371,25 @@ async def test_calling_it_off_in_words_nlu_did_not_call_a_cancel_ends_the_checko
 async def test_a_name_given_with_words_around_it_is_just_the_name() -> None:
     _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "full name: Niloofar Sharifi please", requested="customer_name"))
     assert slots["customer_name"] == "Niloofar Sharifi"
+
+
+@pytest.mark.parametrize(
+    "requested, text, slot, value",
+    [
+        ("postal_code", "no, I don't have one", "postal_code", "-"),  # "one" is no quantity here
+        ("quantity", "let's say 1", "quantity", "1"),  # and "say 1" no product code
+        ("customer_name", "یه لحظه، تعداد سه تا", "quantity", "3"),
+    ],
+)
+async def test_answers_people_give_are_read_as_meant(store: sessionmaker, requested: str, text: str, slot: str, value: str) -> None:
+    item = {key: v for key, v in ITEM.items() if key != requested}
+    item["size"] = "M"
+    _, slots, _ = await run(ValidateCheckoutForm(), tracker(item, text, requested=requested))
+    assert slots[slot] == value and slots.get("product_code", "B-21") == "B-21"
+
+
+async def test_calling_it_off_while_the_address_is_asked_is_never_the_address() -> None:
+    messages, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "ولش کن کنسل کن", requested="address", intent="inform"))
+    assert responses(messages) == ["utter_checkout_cancelled"] and "address" not in slots
+    _, _, events = await run(ValidateCheckoutForm(), tracker({}, "ولش کن کنسل کن", requested="address", intent="cancel"))
+    assert [e["event"] for e in events] == ["action_execution_rejected"]

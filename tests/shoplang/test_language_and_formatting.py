@@ -18,7 +18,9 @@ from shoplang.language import detect_language, follow_language
         ("🙂", "fa"),
         ("hi", "en"),
         ("bebakhshid KF-52 ghahveii size si o hasht tamum nashode?", "fa"),
-        ("K-40 size 38?", "fa"),
+        ("Leather loafers available?", "en"),
+        ("any floral headscarf left?", "en"),
+        ("good morning, JN77 blue available?", "en"),
     ],
 )
 def test_detect_language(text: str, language: str) -> None:
