@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e lock nlu-vocab clean bench-store nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
+.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e test-conversations lock nlu-vocab clean bench-store nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ run: db train ## start the action server and the Rasa server (REST on localhost:
 shell: db train ## chat with the assistant in the terminal
 	scripts/run.sh shell
 
-test: test-unit validate nlu-eval train test-stories test-e2e ## everything CI checks (nlu-eval fails below 0.95 intent macro-F1 or entity F1)
+test: test-unit validate nlu-eval train test-stories test-e2e test-conversations ## everything CI checks (nlu-eval fails below 0.95 intent macro-F1 or entity F1)
 
 test-unit: $(ST_STAMP) ## pytest, without the tests that need a trained model (installs the extra: its tests run too)
 	$(BIN)/pytest -m "not e2e"
@@ -75,6 +75,9 @@ test-stories: $(STAMP) ## rasa test on the test stories, any wrong prediction fa
 
 test-e2e: $(STAMP) ## REST conversations through real Rasa and action servers
 	$(BIN)/pytest -m e2e
+
+test-conversations: $(STAMP) ## simulated customers buy or cancel through the real servers (~4 min); fails below 0.97 per variety; ARGS="--limit 40 --verbose"
+	$(BIN)/python -m tests.conversations --model $(MODEL) --out results/conversations.json $(ARGS)
 
 nlu-vocab: $(STAMP) ## regenerate nlu_data/nlu/vocabulary.yml from shoplang/vocabulary.py
 	$(BIN)/python -m shoplang.nlu_vocabulary > $(DATA)/nlu/vocabulary.yml

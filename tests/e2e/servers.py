@@ -49,10 +49,16 @@ def server_env(database_url: str) -> dict[str, str]:
 
 @contextmanager
 def running_assistant(
-    workdir: Path, database_url: str, credentials: Optional[str] = None, extra_env: Optional[dict[str, str]] = None
+    workdir: Path,
+    database_url: str,
+    credentials: Optional[str] = None,
+    extra_env: Optional[dict[str, str]] = None,
+    model: Optional[Path] = None,
 ) -> Iterator[str]:
-    """Both servers up; yields the Rasa server's base URL. Stops both on exit."""
+    """Both servers up, serving ``model`` (default models/shop.tar.gz); yields the Rasa server's
+    base URL. Stops both on exit."""
     env = {**server_env(database_url), **(extra_env or {})}
+    model = Path(model) if model is not None else ROOT / "models" / "shop.tar.gz"
     actions_port, rasa_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
@@ -73,7 +79,7 @@ def running_assistant(
             processes.append(
                 subprocess.Popen(
                     [
-                        str(BIN / "rasa"), "run", "--model", str(ROOT / "models" / "shop.tar.gz"), "--endpoints", str(endpoints),
+                        str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
                         "--credentials", str(creds), "--port", str(rasa_port), "--interface", "127.0.0.1",
                         "--enable-api",
                     ],

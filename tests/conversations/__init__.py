@@ -1,0 +1,1 @@
+"""Simulated customers playing whole conversations against the real servers (make test-conversations)."""
