@@ -3,7 +3,7 @@
 A finite question comes with buttons (Instagram quick replies): the colours and sizes
 in stock, quantities up to what is left, the shipping methods, confirm or cancel. An
 answer the form could not use is asked again with a concrete example, and from the
-second miss on the customer is also offered the shop owner, so no question loops.
+third miss on the customer is also offered the shop owner, so no question loops.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from shoplang.normalize import to_persian_digits
 MAX_BUTTONS = 13  # Instagram's quick-reply limit
 MAX_QUANTITY_BUTTONS = 5
 MAX_PRODUCT_BUTTONS = 5
-OFFER_PERSON_AFTER = 2  # unusable answers in a row
+OFFER_PERSON_AFTER = 3  # unusable answers in a row
 
 
 def inform_button(title: str, **entities: str) -> Dict[str, str]:
@@ -41,7 +41,7 @@ def inform_button(title: str, **entities: str) -> Dict[str, str]:
 
 
 class AskCheckoutQuestion(Action, ABC):
-    """Asks for ``slot``: plainly the first time, with an example after a miss, offering a person after two."""
+    """Asks for ``slot``: plainly the first time, with an example after a miss, offering a person after three."""
 
     @property
     @abstractmethod

@@ -212,6 +212,8 @@ async def test_an_unusable_answer_is_asked_again_with_an_example_then_a_person_i
     messages, _, _ = await run(ActionAskCustomerName(), tracker({"checkout_retries": 1}))
     assert responses(messages) == ["utter_ask_customer_name_again"]
     messages, _, _ = await run(ActionAskCustomerName(), tracker({"checkout_retries": 2}))
+    assert responses(messages) == ["utter_ask_customer_name_again"]
+    messages, _, _ = await run(ActionAskCustomerName(), tracker({"checkout_retries": 3}))
     assert responses(messages) == ["utter_ask_customer_name_again", "utter_offer_human"]
     assert all(v["buttons"][0]["payload"] == "/request_human" for v in DOMAIN["responses"]["utter_offer_human"])
 
