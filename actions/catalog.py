@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.buttons import inform_button
 from actions.language import reply_language
 from actions.store import replies_on_store_error, session_factory
 from inventory_db import catalog, restock
@@ -138,9 +138,7 @@ class ActionAnswerProductQuery(Action):
         shown = matches[:MAX_CHOICES]
         options = [describe.product_name(p.name_fa, p.name_en, p.code, language) for p in shown]
         known = {name: value for name, value in (("color", color), ("size", size)) if value}
-        buttons = [
-            {"title": p.code, "payload": "/inform" + json.dumps({"product_code": p.code, **known})} for p in shown
-        ]
+        buttons = [inform_button(p.code, product_code=p.code, **known) for p in shown]
         dispatcher.utter_message(response="utter_choose_product", options=join_list(options, language), buttons=buttons)
 
 

@@ -8,7 +8,6 @@ third miss on the customer is also offered the shop owner, so no question loops.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -17,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.buttons import inform_button
 from actions.checkout_form import RETRIES, CustomerMessage
 from actions.checkout_item import product_info, product_label
 from actions.language import reply_language
@@ -33,11 +33,6 @@ MAX_BUTTONS = 13  # Instagram's quick-reply limit
 MAX_QUANTITY_BUTTONS = 5
 MAX_PRODUCT_BUTTONS = 5
 OFFER_PERSON_AFTER = 3  # unusable answers in a row
-
-
-def inform_button(title: str, **entities: str) -> Dict[str, str]:
-    """A button whose payload fills slots directly: "/inform{"size": "M"}"."""
-    return {"title": title, "payload": "/inform" + json.dumps(entities, ensure_ascii=False)}
 
 
 class AskCheckoutQuestion(Action, ABC):
