@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.conversations import report
+from tests.conversations.customer import PHRASING_SETS
 from tests.conversations.runner import Settings, run
 from tests.conversations.scenarios import generate
 from tests.e2e.servers import ROOT
@@ -32,6 +33,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="conversations at once, over all servers")
     parser.add_argument("--servers", type=int, default=2, help="Rasa + action server pairs (one core each)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the store and server logs here")
+    parser.add_argument(
+        "--phrasings", choices=sorted(PHRASING_SETS), default="main",
+        help="what customers write: main (phrasings.py) or heldout (phrasings_heldout.py, never tuned on)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every failed transcript, not the first few")
     return parser.parse_args(argv)
 
@@ -44,14 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     scenarios = generate(args.count, args.seed)[: args.limit]
     started = time.monotonic()
-    outcome = asyncio.run(run(scenarios, Settings(args.model, args.concurrency, args.servers, args.workdir)))
+    run_settings = Settings(args.model, args.concurrency, args.servers, args.workdir, args.phrasings)
+    outcome = asyncio.run(run(scenarios, run_settings))
     timing = {
         "wall_s": time.monotonic() - started,
         "server_start_s": outcome.server_start_s,
         "conversations_s": outcome.conversations_s,
     }
-    settings = {"model": str(args.model), "seed": args.seed, "concurrency": args.concurrency,
-                "servers": args.servers, "workdir": str(outcome.workdir)}
+    settings = {"model": str(args.model), "seed": args.seed, "phrasings": args.phrasings,
+                "concurrency": args.concurrency, "servers": args.servers, "workdir": str(outcome.workdir)}
     document = report.build(outcome.results, timing, settings)
     failed = [r for r in outcome.results if not r.completed]
     for result in failed if args.verbose else failed[:SHOWN_FAILURES]:

@@ -20,7 +20,8 @@ from typing import Callable, Optional
 
 from tests.conversations import values
 from tests.conversations.catalog import FINGLISH_NAMES, Product
-from tests.conversations.phrasings import PHRASINGS, PLAIN_NONE
+from tests.conversations.phrasings import PHRASINGS, PLAIN_NONE, Phrasings
+from tests.conversations.phrasings_heldout import PHRASINGS as HELDOUT_PHRASINGS
 from tests.conversations.responses import ResponseMatcher
 from tests.conversations.scenarios import Item, Scenario
 
@@ -29,6 +30,9 @@ GIVE_UP_AFTER = 4  # the same question this many bot turns running: the customer
 REPEATED = 3  # the same question (utter_ask_<slot>, utter_ask_<slot>_again...) this many bot turns running
 CLICK_RATE = 0.8  # how often a button-clicking customer taps rather than types
 TWISTS = ("correct_", "digression", "cancel")  # messages that answer no question
+# What customers draw their words from: "main" (phrasings.py, read by the dialogue's developers)
+# or "heldout" (phrasings_heldout.py, kept from them: completion on it is the honest measure).
+PHRASING_SETS: dict[str, Phrasings] = {"main": PHRASINGS, "heldout": HELDOUT_PHRASINGS}
 
 # Slots the customer can be asked for (the part after "utter_ask_"), longest match wins.
 ASKABLE = (
@@ -108,6 +112,7 @@ class Customer:
     scenario: Scenario
     product: Product
     matcher: ResponseMatcher
+    phrasings: str = "main"  # a key of PHRASING_SETS
     rng: random.Random = field(init=False)
     want: Item = field(init=False)
     turns: list[Turn] = field(default_factory=list)
@@ -301,7 +306,7 @@ class Customer:
         return render()
 
     def _templates(self, slot: str) -> tuple[str, ...]:
-        templates = PHRASINGS[slot][self.scenario.variety]
+        templates = PHRASING_SETS[self.phrasings][slot][self.scenario.variety]
         if slot == "size" and self.want.size == "free":
             return ("{size}",)  # "سایز فری سایز" is nobody's way of saying it
         return templates

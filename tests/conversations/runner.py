@@ -54,6 +54,7 @@ class Settings:
     concurrency: int = 8  # conversations at once, over all servers
     servers: int = 2  # Rasa + action server pairs
     workdir: Path | None = None  # default: a new temporary folder
+    phrasings: str = "main"  # what customers write: a key of customer.PHRASING_SETS
 
 
 @dataclass
@@ -75,9 +76,11 @@ def prepare_store(url: str) -> None:
         engine.dispose()
 
 
-async def play(scenario: Scenario, transport: Transport, matcher: ResponseMatcher) -> Result:
+async def play(
+    scenario: Scenario, transport: Transport, matcher: ResponseMatcher, phrasings: str = "main"
+) -> Result:
     """One whole conversation; a server failure ends it as a harness error, not a crash."""
-    customer = Customer(scenario, load_catalog()[scenario.asked.code], matcher)
+    customer = Customer(scenario, load_catalog()[scenario.asked.code], matcher, phrasings)
     result = Result(scenario, customer)
     started = time.monotonic()
     english = scenario.variety == "english"
@@ -146,7 +149,7 @@ async def run(scenarios: list[Scenario], settings: Settings) -> Run:
                 pair = scenario.index % len(base_urls)
                 transport = instagram[pair] if scenario.channel == "instagram" else rest[pair]
                 async with gate:
-                    result = await play(scenario, transport, matcher)
+                    result = await play(scenario, transport, matcher, settings.phrasings)
                 done += 1
                 if done % 40 == 0 or done == len(scenarios):
                     print(f"  {done}/{len(scenarios)} conversations, {time.monotonic() - begun:.0f} s", file=sys.stderr)

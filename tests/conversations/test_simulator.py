@@ -14,8 +14,9 @@ from shoplang.normalize import fold
 from tests.conversations import values
 from tests.conversations.catalog import load_catalog
 from tests.conversations.checks import wrong_script
-from tests.conversations.customer import GIVE_UP_AFTER, BotMessage, Button, Customer, question_of
+from tests.conversations.customer import GIVE_UP_AFTER, PHRASING_SETS, BotMessage, Button, Customer, question_of
 from tests.conversations.phrasings import PHRASINGS, REQUIRED_SLOTS
+from tests.conversations.phrasings_heldout import PHRASINGS as HELDOUT_PHRASINGS
 from tests.conversations.responses import ResponseMatcher, domain_responses
 from tests.conversations.scenarios import Item, expected_order, generate, load_policy
 from tests.conversations.values import VARIETIES
@@ -103,16 +104,18 @@ def test_wrong_script_ignores_codes_sizes_and_numbers() -> None:
 # --- what the customer writes ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("phrasing_set", sorted(PHRASING_SETS))
 @pytest.mark.parametrize("slot", REQUIRED_SLOTS)
-def test_every_slot_has_fifteen_phrasings_per_variety(slot: str) -> None:
+def test_every_slot_has_fifteen_phrasings_per_variety(phrasing_set: str, slot: str) -> None:
     for variety in VARIETIES:
-        phrasings = PHRASINGS[slot][variety]
-        assert len(set(phrasings)) >= 15, (slot, variety, len(set(phrasings)))
+        phrasings = PHRASING_SETS[phrasing_set][slot][variety]
+        assert len(set(phrasings)) >= 15, (phrasing_set, slot, variety, len(set(phrasings)))
 
 
-def test_phrasings_are_in_their_varietys_script() -> None:
+@pytest.mark.parametrize("phrasing_set", sorted(PHRASING_SETS))
+def test_phrasings_are_in_their_varietys_script(phrasing_set: str) -> None:
     persian = re.compile("[\u0600-\u06ff]")
-    for slot, by_variety in PHRASINGS.items():
+    for slot, by_variety in PHRASING_SETS[phrasing_set].items():
         for variety, phrasings in by_variety.items():
             for text in phrasings:
                 literal = re.sub(r"\{\w+\}", "", text)
@@ -168,7 +171,8 @@ def _rendered(template: str, variety: values.Variety, rng: random.Random) -> set
     return texts
 
 
-def test_no_phrasing_is_a_training_example_verbatim() -> None:
+@pytest.mark.parametrize("phrasing_set", sorted(PHRASING_SETS))
+def test_no_phrasing_is_a_training_example_verbatim(phrasing_set: str) -> None:
     """Customers who never read nlu_data: no rendered phrasing is one of its examples.
 
     Left out: a value with at most one word around it («دوتا», «سایز ۴۲», "{method} please") and
@@ -178,14 +182,45 @@ def test_no_phrasing_is_a_training_example_verbatim() -> None:
     rng = random.Random(11)
     copied = sorted(
         text
-        for slot in PHRASINGS
+        for slot in PHRASING_SETS[phrasing_set]
         for variety in VARIETIES
-        for template in PHRASINGS[slot][variety]
+        for template in PHRASING_SETS[phrasing_set][slot][variety]
         if _is_a_phrasing(template)
         for text in _rendered(template, variety, rng)
         if _key(text) in examples
     )
     assert copied == []
+
+
+def _placeholders(template: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\{(\w+)\}", template))
+
+
+def test_the_held_out_set_has_the_same_turn_kinds_and_placeholders_as_the_main_one() -> None:
+    """Any turn the customer can play draws from either set; a value's first phrasing is the
+    bare value in both (what a customer sends when asked again)."""
+    assert HELDOUT_PHRASINGS.keys() == PHRASINGS.keys()
+    for slot, by_variety in PHRASINGS.items():
+        assert HELDOUT_PHRASINGS[slot].keys() == by_variety.keys(), slot
+        wanted = {_placeholders(t) for templates in by_variety.values() for t in templates}
+        for variety, templates in HELDOUT_PHRASINGS[slot].items():
+            assert templates, (slot, variety)
+            assert {_placeholders(t) for t in templates} == wanted, (slot, variety)
+            if re.fullmatch(r"\{\w+\}", by_variety[variety][0]):
+                assert templates[0] == by_variety[variety][0], (slot, variety)
+
+
+def test_the_held_out_set_shares_no_phrasing_with_the_main_one() -> None:
+    """Held out means written apart: no template but a bare value («{q}») is in both sets."""
+    main = {_key(t) for by_variety in PHRASINGS.values() for templates in by_variety.values() for t in templates}
+    shared = sorted(
+        template
+        for by_variety in HELDOUT_PHRASINGS.values()
+        for templates in by_variety.values()
+        for template in templates
+        if not re.fullmatch(r"\{\w+\}", template) and _key(template) in main
+    )
+    assert shared == []
 
 
 # --- the scenarios and what they should leave in the store -------------------------------------
@@ -230,10 +265,10 @@ def test_the_catalog_has_sold_out_variants_and_enough_stock_for_hundreds_of_orde
 # --- the customer's side of a conversation ------------------------------------------------------
 
 
-def _customer(kind: str = "plain", **changes: object) -> Customer:
+def _customer(kind: str = "plain", phrasings: str = "main", **changes: object) -> Customer:
     scenario = next(s for s in generate(80, seed=2) if s.kind == kind and s.channel == "rest")
     scenario = replace(scenario, **{"clicks_buttons": False, **changes})  # type: ignore[arg-type]
-    return Customer(scenario, load_catalog()[scenario.asked.code], ResponseMatcher(RESPONSES))
+    return Customer(scenario, load_catalog()[scenario.asked.code], ResponseMatcher(RESPONSES), phrasings)
 
 
 def test_the_customer_answers_the_question_it_reads() -> None:
@@ -241,6 +276,16 @@ def test_the_customer_answers_the_question_it_reads() -> None:
     said = customer.opening()
     reply = customer.react(said, [BotMessage("How many would you like?")])
     assert reply is not None and reply.kind == "quantity"
+
+
+def test_a_held_out_customer_writes_from_the_held_out_set() -> None:
+    customer = _customer(phrasings="heldout")
+    said = customer.opening()
+    reply = customer.react(said, [BotMessage("How many would you like?")])
+    assert reply is not None and reply.kind == "quantity"
+    templates = HELDOUT_PHRASINGS["quantity"][customer.scenario.variety]
+    patterns = [re.escape(t).replace(re.escape("{q}"), ".+") for t in templates]
+    assert any(re.fullmatch(pattern, reply.text) for pattern in patterns), reply.text
 
 
 def test_a_repeated_question_is_reported_and_the_customer_leaves_after_four() -> None:
