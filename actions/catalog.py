@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.buttons import inform_button
+from actions.checkout_item import product_label
 from actions.language import reply_language
 from actions.store import replies_on_store_error, session_factory
 from inventory_db import catalog, restock
@@ -105,7 +106,7 @@ class ActionAnswerProductQuery(Action):
         offer: bool = True,
     ) -> None:
         asked = catalog.availability(product, color, size)
-        name = describe.product_name(product.name_fa, product.name_en, product.code, language)
+        name = product_label(product, language)
         variant = describe.variant(color, size, language)
         in_stock = describe.stock_list(((v.color, v.size) for v in product.in_stock()), language)
         if asked.available > 0:
@@ -136,7 +137,7 @@ class ActionAnswerProductQuery(Action):
         language: Language,
     ) -> None:
         shown = matches[:MAX_CHOICES]
-        options = [describe.product_name(p.name_fa, p.name_en, p.code, language) for p in shown]
+        options = [product_label(p, language) for p in shown]
         known = {name: value for name, value in (("color", color), ("size", size)) if value}
         buttons = [inform_button(p.code, product_code=p.code, **known) for p in shown]
         dispatcher.utter_message(response="utter_choose_product", options=join_list(options, language), buttons=buttons)
@@ -166,7 +167,7 @@ class ActionRequestRestockNotice(Action):
             return []
         dispatcher.utter_message(
             response="utter_restock_notice_recorded",
-            product=describe.product_name(product.name_fa, product.name_en, product.code, language),
+            product=product_label(product, language),
             variant=describe.variant(color, size, language),
         )
         return []

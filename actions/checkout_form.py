@@ -13,7 +13,6 @@ summary for the last unit.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Text
 
@@ -22,12 +21,11 @@ from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.checkout_item import product_info, product_label
+from actions.checkout_item import product_info, product_label, product_named
 from actions.language import reply_language
-from actions.store import session_factory, slots_to_clear
-from inventory_db import catalog, checkout
+from actions.store import replies_on_store_error, session_factory
+from inventory_db import checkout
 from inventory_db.database import transaction
 from inventory_db.errors import StoreError
 from inventory_db.policy import load_policy
@@ -37,7 +35,6 @@ from shoplang.formatting import format_number, join_list
 from shoplang.normalize import canonical_color, canonical_product_code, canonical_quantity, canonical_size, find_product_codes
 from shoplang.phone import find_mobile
 
-logger = logging.getLogger(__name__)
 
 FORM = "checkout_form"
 ITEM_SLOTS = ("product_code", "color", "size", "quantity")
@@ -126,18 +123,12 @@ class ValidateCheckoutForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_checkout_form"
 
+    @replies_on_store_error
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         if requested is not None and not is_fresh_turn(tracker):
             return []  # back from a digression: the form asks its question again
-        message = CustomerMessage.latest(tracker)
-        try:
-            return self._read(dispatcher, tracker, domain, message, requested)
-        except (StoreError, SQLAlchemyError) as error:
-            logger.error("checkout failed for customer %s: %s: %s", tracker.sender_id, type(error).__name__, error)
-            dispatcher.utter_message(response="utter_store_problem")
-            cleared = slots_to_clear(error) or ((requested,) if requested else ())
-            return [SlotSet(slot, None) for slot in cleared]
+        return self._read(dispatcher, tracker, domain, CustomerMessage.latest(tracker), requested)
 
     def _read(
         self,
@@ -196,14 +187,13 @@ class ValidateCheckoutForm(FormValidationAction):
     def _opening_values(message: CustomerMessage, tracker: Tracker) -> Dict[str, Any]:
         """What the message that starts the checkout already says ("2 ta az B-21 meshki mikham")."""
         values: Dict[str, Any] = dict(answers.find_corrections(message.typed))
-        code = next(iter(find_product_codes(message.typed)), None)
+        # A code always counts; a name only when no product was chosen before.
+        if tracker.get_slot("product_code"):
+            code = next(iter(find_product_codes(message.typed)), None)
+        else:
+            code = product_named(message.typed)
         if code:
             values["product_code"] = code
-        elif not tracker.get_slot("product_code") and message.typed:
-            with transaction(session_factory()) as session:
-                match = catalog.find_products_by_name(session, message.typed)
-            if match.best is not None:
-                values["product_code"] = match.best.code
         return values
 
     def _answer(self, slot: str, message: CustomerMessage, tracker: Tracker) -> Any:
@@ -211,12 +201,7 @@ class ValidateCheckoutForm(FormValidationAction):
         entity = message.entities.get(slot)
         text = message.typed
         if slot == "product_code":
-            code = canonical_product_code(entity or "") or next(iter(find_product_codes(text)), None)
-            if code or not text:
-                return code
-            with transaction(session_factory()) as session:
-                match = catalog.find_products_by_name(session, text)
-            return match.best.code if match.best is not None else None
+            return canonical_product_code(entity or "") or product_named(text)
         if slot == "color":
             return canonical_color(entity or "") or answers.parse_color(text)
         if slot == "size":

@@ -10,6 +10,7 @@ from inventory_db.database import transaction
 from inventory_db.errors import UnknownProduct
 from shoplang import describe
 from shoplang.language import Language
+from shoplang.normalize import find_product_codes
 
 
 def product_info(code: Optional[str]) -> Optional[catalog.ProductInfo]:
@@ -26,3 +27,14 @@ def product_info(code: Optional[str]) -> Optional[catalog.ProductInfo]:
 def product_label(product: catalog.ProductInfo, language: Language) -> str:
     """"مانتو کتان (کد B-21)" / "Linen manteau (B-21)"."""
     return describe.product_name(product.name_fa, product.name_en, product.code, language)
+
+
+def product_named(text: str) -> Optional[str]:
+    """The code of the product a message names: a code written in it, else the catalog name
+    it clearly fits («همون شال نخی»); None when it names none, or several."""
+    code = next(iter(find_product_codes(text)), None)
+    if code or not text:
+        return code
+    with transaction(session_factory()) as session:
+        match = catalog.find_products_by_name(session, text)
+    return match.best.code if match.best is not None else None

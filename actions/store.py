@@ -59,6 +59,9 @@ def replies_on_store_error(run: Run) -> Run:
         except (StoreError, SQLAlchemyError) as error:
             logger.error("%s failed for customer %s: %s: %s", self.name(), tracker.sender_id, type(error).__name__, error)
             dispatcher.utter_message(response="utter_store_problem")
-            return [SlotSet(slot, None) for slot in slots_to_clear(error)]
+            # Nothing more specific to blame: the answer to the pending question, if any.
+            requested = tracker.get_slot("requested_slot")
+            cleared = slots_to_clear(error) or ((requested,) if requested else ())
+            return [SlotSet(slot, None) for slot in cleared]
 
     return guarded
