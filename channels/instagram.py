@@ -2,10 +2,12 @@
 
 Registered in credentials.yml as ``channels.instagram.InstagramInput``; Meta calls
 ``/webhooks/instagram/webhook``. The webhook checks Meta's signature over the raw
-bytes, answers 200 at once and leaves the work to per-customer background queues,
-where each message is claimed by its mid in the database (so a redelivery is
-dropped, even after a restart), turned into a Rasa ``UserMessage`` and handled in
-the order the customer sent it. Comments asking a price get one private reply.
+bytes, stores every event in the durable inbox (``inventory_db.inbox``; a redelivered
+mid is recognised there) and only then answers 200. ``InboxWorkers`` lease the
+stored events, each customer's in the order they wrote, and this module turns each
+into a Rasa turn: retried when it fails, never answered twice (``turn_guard``, the
+outbound ledger in ``inventory_db.outbox``), and not run at all while the customer
+waits for a person. Comments asking a price get one private reply.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import functools
 import hmac
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar
@@ -45,19 +48,23 @@ from channels.instagram_webhook import (
     MAX_BODY_BYTES,
     SIGNATURE_HEADER,
     CommentEvent,
+    Delivery,
     MalformedPayload,
     MessageEvent,
     ReferralEvent,
     SharedMedia,
     WebhookReferral,
     parse_delivery,
+    read_stored,
     signature_is_valid,
 )
-from channels.instagram_worker import SenderQueues
+from channels.instagram_worker import InboxSettings, InboxWorkers
 from channels.shared_posts import Origin, SharedPosts, order_source
-from inventory_db import message_log
+from channels.turn_guard import already_handled, guarded_turn, watch_action_failures
+from inventory_db import handoffs, inbox, message_log, outbox
 from inventory_db.database import make_engine, make_session_factory, transaction
 from inventory_db.errors import UnknownProduct
+from inventory_db.inbox import LeasedEvent
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +114,46 @@ class InstagramSettings:
 
 
 LastContact = Callable[[str], Awaitable[Optional[datetime]]]
+Db = Callable[[Callable[[Session], T]], Awaitable[T]]
+
+
+class SendLedger:
+    """The replies of one turn, numbered in the order sent, kept in ``inventory_db.outbox``.
+
+    A retried turn sends the same replies in the same order: the ones an earlier try
+    already sent are skipped. Button payloads sent are remembered for the customer.
+    """
+
+    def __init__(self, db: Db, turn_key: str) -> None:
+        self._db = db
+        self.turn_key = turn_key
+        self._next = 0
+
+    async def claim(self, recipient_id: str) -> Optional[int]:
+        """The number of this reply, or None when an earlier try of the turn sent it."""
+        seq = self._next
+        self._next += 1
+        fresh = await self._db(lambda session: outbox.begin_send(session, self.turn_key, seq, recipient_id))
+        return seq if fresh else None
+
+    async def sent(self, seq: int, recipient_id: str, message: Dict[Text, Any]) -> None:
+        def record(session: Session) -> None:
+            outbox.mark_sent(session, self.turn_key, seq)
+            outbox.offer(session, recipient_id, _payloads(message))
+
+        await self._db(record)
+
+
+def _payloads(message: Dict[Text, Any]) -> List[Optional[str]]:
+    """The payloads of the quick replies and card buttons in a Send API message."""
+    found = [reply.get("payload") for reply in message.get("quick_replies") or [] if isinstance(reply, dict)]
+    attachment = message.get("attachment") if isinstance(message.get("attachment"), dict) else {}
+    payload = attachment.get("payload") if isinstance(attachment.get("payload"), dict) else {}
+    for element in payload.get("elements") or []:
+        for button in (element.get("buttons") or []) if isinstance(element, dict) else []:
+            if isinstance(button, dict):
+                found.append(button.get("payload"))
+    return found
 
 
 class InstagramOutput(OutputChannel):
@@ -120,12 +167,14 @@ class InstagramOutput(OutputChannel):
         self,
         client: GraphApiClient,
         last_contact: LastContact,
+        ledger: SendLedger,
         *,
         human_agent: bool = False,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.client = client
         self._last_contact = last_contact
+        self.ledger = ledger
         self.human_agent = human_agent
         self._clock = clock
 
@@ -138,19 +187,27 @@ class InstagramOutput(OutputChannel):
         return self._clock() - last <= window
 
     async def send_message(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
-        """One Send API call; False when refused (window closed, or Meta said no)."""
+        """One Send API call; False when refused (window closed, or Meta said no).
+
+        A reply an earlier try of this turn already sent counts as sent and is skipped.
+        """
         if not await self.window_is_open(recipient_id):
             logger.warning(
                 "Not sending to %s: outside the %s messaging window",
                 recipient_id, "7-day human agent" if self.human_agent else "24-hour",
             )
             return False
+        seq = await self.ledger.claim(recipient_id)
+        if seq is None:
+            logger.info("Reply %s of %s was sent by an earlier try: not sending it again", self.ledger.turn_key, recipient_id)
+            return True
         try:
             await self.client.send_message(
                 {"id": recipient_id}, message, tag=HUMAN_AGENT_TAG if self.human_agent else None
             )
         except GraphApiError:
             return False  # logged with Meta's code by the client; the conversation goes on
+        await self.ledger.sent(seq, recipient_id, message)
         return True
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -227,21 +284,28 @@ class InstagramInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(InstagramSettings.from_credentials(credentials))
+        try:
+            inbox_settings = InboxSettings.from_credentials(credentials)
+        except ValueError as error:
+            raise RasaException(f"The instagram channel's inbox settings are wrong: {error}") from None
+        return cls(InstagramSettings.from_credentials(credentials), inbox_settings=inbox_settings)
 
     def __init__(
         self,
         settings: InstagramSettings,
         session_factory: Optional[sessionmaker] = None,
         clock: Callable[[], datetime] = utc_now,
+        inbox_settings: InboxSettings = InboxSettings(),
     ) -> None:
         self.settings = settings
         self.client = GraphApiClient(settings.graph)
-        self.queues = SenderQueues()
         self._session_factory = session_factory
         self._engine = None
         self._clock = clock
         self.shared_posts = SharedPosts(self.client, self._db, clock)
+        self.workers = InboxWorkers(self._db, self._process, self._gave_up, inbox_settings, clock=clock)
+        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._app: Any = None
 
     # --- database, off the event loop ------------------------------------------
 
@@ -266,23 +330,29 @@ class InstagramInput(InputChannel):
         return await self._db(lambda session: message_log.last_customer_message_at(session, sender_id))
 
     async def close(self) -> None:
-        """Finish queued messages, close the HTTP session and the database engine."""
-        await self.queues.close()
+        """Finish or hand back the events in hand, close the HTTP session and the database engine."""
+        await self.workers.close()
         await self.client.close()
         if self._engine is not None:
             self._engine.dispose()
 
     # --- Rasa's channel API ------------------------------------------------------
 
+    def _output(self, turn_key: str, last_contact: LastContact, human_agent: bool = False) -> InstagramOutput:
+        return InstagramOutput(
+            self.client, last_contact, SendLedger(self._db, turn_key), human_agent=human_agent, clock=self._clock
+        )
+
     def get_output_channel(self) -> OutputChannel:
-        return InstagramOutput(self.client, self._last_contact, clock=self._clock)
+        return self._output(f"out:{uuid.uuid4().hex}", self._last_contact)
 
     def human_agent_output(self) -> InstagramOutput:
         """For a person answering from the shop: HUMAN_AGENT tag, 7-day window."""
-        return InstagramOutput(self.client, self._last_contact, human_agent=True, clock=self._clock)
+        return self._output(f"agent:{uuid.uuid4().hex}", self._last_contact, human_agent=True)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("instagram_webhook", __name__)
+        self._on_new_message = on_new_message
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -301,11 +371,14 @@ class InstagramInput(InputChannel):
             logger.warning("Instagram webhook verification failed: wrong hub.verify_token or hub.mode")
             return response.text("forbidden", status=403)
 
-        @webhook.route("/webhook", methods=["POST"])
+        @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            body = request.body or b""
-            if len(body) > MAX_BODY_BYTES:
-                return response.text("payload too large", status=400)
+            body = await _read_capped(request, MAX_BODY_BYTES)
+            if body is None:
+                logger.warning(
+                    "Instagram webhook refused: body over %d bytes from %s", MAX_BODY_BYTES, request.remote_addr or request.ip
+                )
+                return response.text("payload too large", status=413)
             if not signature_is_valid(self.settings.app_secret, body, request.headers.get(SIGNATURE_HEADER)):
                 logger.warning("Instagram webhook with a missing or wrong %s header refused", SIGNATURE_HEADER)
                 return response.text("invalid signature", status=403)
@@ -314,12 +387,21 @@ class InstagramInput(InputChannel):
             except MalformedPayload as error:
                 logger.warning("Instagram webhook body refused: %s", error)
                 return response.text("malformed payload", status=400)
-            if delivery.object in ("instagram", "page"):
-                try:
-                    self.enqueue(delivery.events, on_new_message)
-                except RuntimeError:  # shutting down: let Meta deliver it again later
-                    return response.text("shutting down", status=503)
+            if delivery.object not in ("instagram", "page"):
+                logger.info("Instagram webhook for object %r ignored", delivery.object)
+                return response.text("EVENT_RECEIVED")
+            try:
+                await self.store(delivery)
+            except Exception as error:  # nothing stored: Meta delivers it again after a non-200
+                logger.error("Instagram webhook not stored (%s); asking Meta to deliver it again", error)
+                return response.text("try again", status=503)
             return response.text("EVENT_RECEIVED")
+
+        @webhook.listener("before_server_start")
+        async def start(app: Any, _loop: Any) -> None:
+            self._app = app
+            watch_action_failures()
+            self.workers.start()
 
         @webhook.listener("before_server_stop")
         async def stop(_app: Any, _loop: Any) -> None:
@@ -327,64 +409,105 @@ class InstagramInput(InputChannel):
 
         return webhook
 
-    def enqueue(self, events: Iterable[Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Queue every event of a delivery, each customer's in the order they wrote."""
-        ordered = sorted(events, key=lambda event: getattr(event, "timestamp_ms", 0))  # stable
-        for event in ordered:
-            if isinstance(event, MessageEvent):
-                job = functools.partial(self._handle_message, event, on_new_message)
-                self.queues.submit(event.sender_id, job)
-            elif isinstance(event, ReferralEvent):
-                self.queues.submit(event.sender_id, functools.partial(self._handle_referral, event))
-            elif isinstance(event, CommentEvent):
-                self.queues.submit(f"comment:{event.from_id}", functools.partial(self._handle_comment, event))
+    async def store(self, delivery: Delivery) -> int:
+        """Put a delivery's events in the inbox (one transaction) and wake the workers."""
+        new_events = [
+            inbox.NewEvent(
+                kind=item.kind,
+                external_id=item.external_id,
+                sender_id=item.queue,
+                event_time_ms=item.timestamp_ms,
+                payload=json.dumps(item.stored, ensure_ascii=False),
+            )
+            for item in delivery.received
+        ]
+        if not new_events:
+            return 0
+        stored = await self._db(lambda session: inbox.store(session, new_events, self._clock()))
+        if stored < len(new_events):
+            logger.info("Instagram webhook: %d of %d event(s) were delivered before", len(new_events) - stored, len(new_events))
+        self.workers.wake()
+        return stored
 
     # --- background work -----------------------------------------------------------
+
+    async def _process(self, leased: LeasedEvent) -> str:
+        """One stored event's work; the outcome to record. Raises to have it retried."""
+        event = read_stored(json.loads(leased.payload or "null"))
+        if isinstance(event, MessageEvent):
+            return await self._handle_message(event, first_try=leased.attempts == 1)
+        if isinstance(event, ReferralEvent):
+            await self._handle_referral(event)
+            return "done"
+        if isinstance(event, CommentEvent):
+            return await self._handle_comment(event)
+        logger.warning("Inbox event %s %s cannot be read: skipped", leased.kind, leased.external_id)
+        return "skipped"
+
+    async def _gave_up(self, leased: LeasedEvent, error: str) -> None:
+        """The last try failed: tell the customer a person will answer, and put them on the owner's list."""
+        event = read_stored(json.loads(leased.payload or "null"))
+        if not isinstance(event, MessageEvent):
+            return
+        note = f"the assistant could not answer {event.text or event.payload or 'a message'!r}: {error}"
+        await self._db(lambda session: handoffs.request_handoff(session, event.sender_id, note[:handoffs.MAX_MESSAGE]))
+        output = self._output(f"{event.mid}:gave_up", _known(self._event_time(event.timestamp_ms)))
+        await output.send_text_message(event.sender_id, texts.text(texts.WE_WILL_ANSWER, "fa"))
 
     def _event_time(self, timestamp_ms: int) -> datetime:
         if timestamp_ms <= 0:
             return self._clock()
         return min(datetime.fromtimestamp(timestamp_ms / 1000, timezone.utc), self._clock())
 
-    async def _handle_message(
-        self, event: MessageEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    async def _handle_message(self, event: MessageEvent, first_try: bool) -> str:
         written_at = self._event_time(event.timestamp_ms)
 
-        def claim(session: Session) -> bool:
-            if not message_log.claim(session, message_log.MESSAGE, event.mid, event.sender_id):
-                return False
+        def note_contact(session: Session) -> bool:
             message_log.touch_customer(session, event.sender_id, written_at)
             if event.referral is not None:
                 message_log.record_referral(session, event.sender_id, _referral(event.referral, event.timestamp_ms))
-            return True
+            return handoffs.is_waiting(session, event.sender_id)
 
-        if not await self._db(claim):
-            logger.info("Dropping Instagram message %s: already handled", event.mid)
-            return
-        outcome = "failed"
-        try:
-            output = InstagramOutput(self.client, _known(written_at), clock=self._clock)
-            user_message = await self._user_message(event, output)
-            if user_message is None:
-                outcome = "skipped"
-                return
+        if await self._db(note_contact):
+            logger.info("Customer %s waits for a person: message %s left for the owner", event.sender_id, event.mid)
+            return "handoff"
+        if await self._turn_ran_before(event):
+            logger.info("Instagram message %s was answered before a restart: not answering again", event.mid)
+            return "done"
+        output = self._output(event.mid, _known(written_at))
+        user_message = await self._user_message(event, output)
+        if user_message is None:
+            return "skipped"
+        if first_try:
             await output.send_typing(event.sender_id)
-            await on_new_message(user_message)
-            outcome = "done"
-        finally:
-            await self._db(lambda session: message_log.finish(session, message_log.MESSAGE, event.mid, outcome))
+        if self._on_new_message is None:
+            raise RuntimeError("the channel's blueprint was never registered")
+        with guarded_turn() as turn:
+            await self._on_new_message(user_message)
+        if turn.failed:
+            raise RuntimeError(turn.failed)
+        return "done"
+
+    async def _turn_ran_before(self, event: MessageEvent) -> bool:
+        """Whether Rasa's stored conversation already has this message (a crash after its turn)."""
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        tracker_store = getattr(agent, "tracker_store", None)
+        if tracker_store is None:
+            return False
+        return await already_handled(tracker_store, event.sender_id, event.mid)
 
     async def _user_message(self, event: MessageEvent, output: InstagramOutput) -> Optional[UserMessage]:
         """The Rasa message for an Instagram event: button payloads as intents, context as metadata."""
         metadata: Dict[str, Any] = {
             "instagram": {"mid": event.mid, "kind": event.kind, "timestamp_ms": event.timestamp_ms}
         }
-        text = event.text
+        text = _as_typed(event.text)
         if event.payload:
             metadata["payload"] = event.payload
-            if event.payload.startswith("/"):
-                text = event.payload  # "/ask_availability{...}": an intent, no NLU guessing
+            if event.payload.startswith("/") and await self._db(
+                lambda session: outbox.was_offered(session, event.sender_id, event.payload or "")
+            ):
+                text = event.payload  # a button the bot sent: "/ask_availability{...}", no NLU guessing
         if event.attachments:
             metadata["attachments"] = [{"type": a.type, "url": a.url} for a in event.attachments]
         if event.images:
@@ -442,34 +565,60 @@ class InstagramInput(InputChannel):
         referral = _referral(event.referral, event.timestamp_ms)
         await self._db(lambda session: message_log.record_referral(session, event.sender_id, referral))
 
-    async def _handle_comment(self, event: CommentEvent) -> None:
+    async def _handle_comment(self, event: CommentEvent) -> str:
         """One private reply in Direct to a price/availability comment on a product post."""
         if event.from_id == event.account_id or not comment_replies.asks_price_or_availability(event.text):
-            return
+            return "skipped"
         if self._clock() - datetime.fromtimestamp(event.time_s, timezone.utc) > PRIVATE_REPLY_WINDOW:
             logger.info("Comment %s is older than 7 days: no private reply", event.comment_id)
-            return
+            return "skipped"
         code = await self.shared_posts.product_for(SharedMedia("post", event.media_id, None))
         if code is None:
-            return
+            return "skipped"
         sender = event.from_id or event.comment_id
-        if not await self._db(lambda s: message_log.claim(s, message_log.COMMENT, event.comment_id, sender)):
+        turn_key = f"comment:{event.comment_id}"
+        if not await self._db(lambda session: outbox.begin_send(session, turn_key, 0, sender)):
             logger.info("Comment %s already has its private reply", event.comment_id)
-            return
-        outcome = "failed"
+            return "done"
         try:
             reply = await self._db(lambda session: comment_replies.answer(session, code, event.text))
             # Meta allows a single private reply per comment: it must fit one message.
             await self.client.send_message(
                 {"comment_id": event.comment_id}, {"text": split_text(reply)[0]}, messaging_type=None
             )
-            outcome = "done"
-            if event.from_id:  # the customer's answer in Direct is about this product
-                self.shared_posts.remember(event.from_id, Origin(code, order_source(event)))
         except (GraphApiError, UnknownProduct) as error:
             logger.warning("No private reply to comment %s: %s", event.comment_id, error)
-        finally:
-            await self._db(lambda s: message_log.finish(s, message_log.COMMENT, event.comment_id, outcome))
+            return "failed"
+        await self._db(lambda session: outbox.mark_sent(session, turn_key, 0))
+        if event.from_id:  # the customer's answer in Direct is about this product
+            self.shared_posts.remember(event.from_id, Origin(code, order_source(event)))
+        return "done"
+
+
+async def _read_capped(request: Request, limit: int) -> Optional[bytes]:
+    """The request body, read in chunks and abandoned past ``limit`` bytes (None): a huge
+    body is never buffered whole. A declared Content-Length over the limit is refused unread."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+
+
+def _as_typed(text: Optional[str]) -> Optional[str]:
+    """Typed text is read as text: a leading "/" would make Rasa take it as an intent
+    ("/restart", "/affirm{...}"), so it is dropped; only the bot's own buttons carry intents."""
+    if text is None or not text.lstrip().startswith("/"):
+        return text
+    return text.lstrip().lstrip("/").strip() or None
 
 
 def _known(written_at: datetime) -> LastContact:

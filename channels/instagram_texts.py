@@ -1,8 +1,9 @@
 """The few customer-facing strings the channel writes itself, in Persian and English.
 
 Everything the assistant says in a conversation comes from the domain's responses;
-only a comment's private reply (sent without a dialogue turn) and the default title
-of a product card's order button are composed here.
+only a comment's private reply (sent without a dialogue turn), the default title of a
+product card's order button and the apology for a message no turn could answer are
+composed here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ COMMENT_SOLD_OUT = {
 }
 
 ORDER_BUTTON = {"fa": "سفارش", "en": "Order"}
+
+# After a message could not be answered however often it was tried: a person takes over.
+WE_WILL_ANSWER = {
+    "fa": "ببخشید، الان نتونستم جواب بدم 🙏 پیامتون به دست فروشگاه رسیده و همکارمون به‌زودی جواب می‌ده.",
+    "en": "Sorry, I couldn't answer just now 🙏 The shop has your message and a person will reply soon.",
+}
 
 
 def text(table: dict[str, str], language: Language, **values: str) -> str:

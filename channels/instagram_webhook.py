@@ -3,6 +3,8 @@
 Pure functions, no I/O: the channel checks a request with ``signature_is_valid`` and
 turns its raw body into events with ``parse_delivery``. Parsing never trusts the
 shape of the JSON: an event it cannot read is counted and skipped, never raised.
+Each event keeps the JSON it was read from (``Received.stored``): the durable inbox
+stores that, and the worker reads it again with ``read_stored``.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional, Union
+from typing import Any, Iterator, Optional, Union
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 MAX_BODY_BYTES = 1024 * 1024  # Meta's deliveries are a few KiB; anything near this is not Meta
+# Epoch milliseconds later than this (year 2286) or not finite are not times: read as "now".
+_MAX_EPOCH_MS = 10**13
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
 
 
@@ -122,12 +127,54 @@ Event = Union[MessageEvent, ReferralEvent, CommentEvent]
 
 
 @dataclass(frozen=True)
+class Received:
+    """An event and the JSON it was read from, which is what the inbox keeps."""
+
+    event: Event
+    stored: dict  # {"field": "messaging" or "changes", "account_id", "entry_time", "item"}
+
+    @property
+    def kind(self) -> str:
+        """The inbox's kind: one seen-set per kind of id."""
+        if isinstance(self.event, CommentEvent):
+            return "comment"
+        return "referral" if isinstance(self.event, ReferralEvent) else "message"
+
+    @property
+    def external_id(self) -> str:
+        """Meta's id of the event; a referral has none, so its customer and time stand in."""
+        event = self.event
+        if isinstance(event, MessageEvent):
+            return event.mid
+        if isinstance(event, CommentEvent):
+            return event.comment_id
+        return f"{event.sender_id}:{event.timestamp_ms}"
+
+    @property
+    def queue(self) -> str:
+        """Whose turn it is: a customer's messages are handled one at a time, in order."""
+        event = self.event
+        if isinstance(event, CommentEvent):
+            return f"comment:{event.from_id or event.comment_id}"
+        return event.sender_id
+
+    @property
+    def timestamp_ms(self) -> int:
+        event = self.event
+        return int(event.time_s * 1000) if isinstance(event, CommentEvent) else event.timestamp_ms
+
+
+@dataclass(frozen=True)
 class Delivery:
     """Every event of one webhook POST, in order, and how many were not for us."""
 
     object: str
-    events: tuple[Event, ...] = field(default_factory=tuple)
+    received: tuple[Received, ...] = field(default_factory=tuple)
     ignored: int = 0
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(item.event for item in self.received)
 
 
 def _str(value: Any) -> Optional[str]:
@@ -137,9 +184,14 @@ def _str(value: Any) -> Optional[str]:
 
 
 def _epoch_ms(value: Any) -> int:
-    """Meta's times are epoch milliseconds in messaging, seconds in ``changes``."""
+    """Meta's times are epoch milliseconds in messaging, seconds in ``changes``; 0 when absurd."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a time: {value!r}")
     number = float(value)
-    return int(number if number > 1e11 else number * 1000)
+    milliseconds = number if number > 1e11 else number * 1000
+    if not math.isfinite(milliseconds) or not 0 <= milliseconds < _MAX_EPOCH_MS:
+        return 0
+    return int(milliseconds)
 
 
 def _epoch_seconds(value: Any, fallback: Any = None) -> float:
@@ -203,7 +255,10 @@ def _messaging_event(account_id: str, raw: dict) -> Optional[Event]:
     sender_id = _str((raw.get("sender") or {}).get("id"))
     if not sender_id or sender_id == account_id:
         return None  # our own messages come back as echoes
-    timestamp_ms = _epoch_ms(raw.get("timestamp") or 0)
+    try:
+        timestamp_ms = _epoch_ms(raw.get("timestamp") or 0)
+    except (TypeError, ValueError):
+        timestamp_ms = 0  # an unreadable time is read as "now", the message is still the customer's
 
     message = raw.get("message")
     if isinstance(message, dict):
@@ -269,39 +324,56 @@ def _comment_event(account_id: str, entry_time: Any, change: dict) -> Optional[C
     )
 
 
+def _items(entry: dict) -> Iterator[tuple[str, Any]]:
+    """The events of one entry, whatever shape its lists came in."""
+    for field_name in ("messaging", "changes"):
+        found = entry.get(field_name)
+        for raw in found if isinstance(found, list) else []:
+            yield field_name, raw
+    if "field" in entry and "value" in entry:  # the flat shape some of Meta's examples show
+        yield "changes", {"field": entry["field"], "value": entry["value"]}
+
+
+def read_stored(stored: Any) -> Optional[Event]:
+    """The event in a ``Received.stored`` document (as the inbox gives it back); None if unreadable."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("item"), dict):
+        return None
+    account_id = _str(stored.get("account_id")) or ""
+    try:
+        if stored.get("field") == "messaging":
+            return _messaging_event(account_id, stored["item"])
+        return _comment_event(account_id, stored.get("entry_time"), stored["item"])
+    except (TypeError, ValueError, AttributeError, OverflowError) as error:
+        logger.warning("Skipping an unreadable %s event: %s", stored.get("field"), error)
+        return None
+
+
+def _not_a_number(constant: str) -> None:
+    """JSON's NaN and Infinity are no value Meta sends: read as missing."""
+    return None
+
+
 def parse_delivery(body: bytes) -> Delivery:
     """Every event in a webhook body, across all entries; MalformedPayload if unreadable."""
     try:
-        document = json.loads(body)
+        document = json.loads(body, parse_constant=_not_a_number)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise MalformedPayload(f"not JSON: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("entry"), list):
         raise MalformedPayload("no entry list")
 
-    events: list[Event] = []
+    received: list[Received] = []
     ignored = 0
     for entry in document["entry"]:
         if not isinstance(entry, dict):
             ignored += 1
             continue
         account_id = _str(entry.get("id")) or ""
-        items: list[tuple[str, Any]] = [("messaging", m) for m in entry.get("messaging") or []]
-        items += [("changes", c) for c in entry.get("changes") or []]
-        if "field" in entry and "value" in entry:  # the flat shape some of Meta's examples show
-            items.append(("changes", {"field": entry["field"], "value": entry["value"]}))
-        for kind, raw in items:
-            try:
-                if not isinstance(raw, dict):
-                    event = None
-                elif kind == "messaging":
-                    event = _messaging_event(account_id, raw)
-                else:
-                    event = _comment_event(account_id, entry.get("time"), raw)
-            except (TypeError, ValueError, AttributeError) as error:
-                logger.warning("Skipping an unreadable %s event: %s", kind, error)
-                event = None
+        for field_name, raw in _items(entry):
+            stored = {"field": field_name, "account_id": account_id, "entry_time": entry.get("time"), "item": raw}
+            event = read_stored(stored)
             if event is None:
                 ignored += 1
             else:
-                events.append(event)
-    return Delivery(object=_str(document.get("object")) or "", events=tuple(events), ignored=ignored)
+                received.append(Received(event, stored))
+    return Delivery(object=_str(document.get("object")) or "", received=tuple(received), ignored=ignored)

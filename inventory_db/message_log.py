@@ -1,5 +1,6 @@
-"""The message log: which webhook events were handled, where conversations came from,
-and when each customer last wrote (the start of Meta's 24-hour messaging window).
+"""The message log: where conversations came from, and when each customer last wrote
+(the start of Meta's 24-hour messaging window). Which events were handled is the
+durable inbox's business (``inventory_db.inbox``).
 
 Plain functions taking a SQLAlchemy session, like the rest of the service layer; the
 caller owns the transaction (``database.transaction``). No Rasa import.
@@ -15,53 +16,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory_db.message_log_models import ConversationSource, CustomerContact, InboundEvent
-from inventory_db.models import Product, utcnow
-
-MESSAGE = "message"
-COMMENT = "comment"
+from inventory_db.message_log_models import ConversationSource, CustomerContact
+from inventory_db.models import Product
 
 
 def _aware(moment: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; they were stored in UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
-def claim(session: Session, kind: str, external_id: str, sender_id: str, now: Optional[datetime] = None) -> bool:
-    """Record that ``external_id`` is being handled; False when it already was.
-
-    The INSERT races safely: the unique (kind, external_id) constraint lets exactly
-    one of any number of concurrent claims succeed, in this process or another.
-    """
-    try:
-        with session.begin_nested():
-            event = InboundEvent(kind=kind, external_id=external_id, sender_id=sender_id, claimed_at=now or utcnow())
-            session.add(event)
-    except IntegrityError:
-        return False
-    return True
-
-
-def finish(session: Session, kind: str, external_id: str, outcome: str, now: Optional[datetime] = None) -> None:
-    """Mark a claimed event as handled: "done", "failed" or "skipped".
-
-    One UPDATE, no read first: a writer that reads before writing can be refused by
-    SQLite when another writer got there in between.
-    """
-    session.execute(
-        update(InboundEvent)
-        .where(InboundEvent.kind == kind, InboundEvent.external_id == external_id)
-        .values(processed_at=now or utcnow(), outcome=outcome)
-    )
-
-
-def is_claimed(session: Session, kind: str, external_id: str) -> bool:
-    return (
-        session.execute(
-            select(InboundEvent.id).where(InboundEvent.kind == kind, InboundEvent.external_id == external_id)
-        ).first()
-        is not None
-    )
 
 
 def touch_customer(session: Session, sender_id: str, at: datetime) -> None:

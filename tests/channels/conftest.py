@@ -23,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from channels.instagram import InstagramInput, InstagramSettings
 from channels.instagram_send import GraphConfig
+from channels.instagram_worker import InboxSettings
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
 
@@ -34,11 +35,14 @@ class FakeBot:
     received: list[UserMessage] = field(default_factory=list)
     delay: Callable[[], float] = lambda: 0.0
     fail_on: Optional[str] = None
+    failures: Optional[int] = None  # how many times ``fail_on`` fails; None: always
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
         await asyncio.sleep(self.delay())
-        if self.fail_on is not None and message.text == self.fail_on:
+        if self.fail_on is not None and message.text == self.fail_on and self.failures != 0:
+            if self.failures is not None:
+                self.failures -= 1
             raise RuntimeError("the bot broke")
         await message.output_channel.send_text_message(message.sender_id, f"got: {message.text}")
 
@@ -69,8 +73,8 @@ class Harness:
             return reply.status, await reply.text()
 
     async def settle(self) -> None:
-        """Wait until the background queues have handled everything posted so far."""
-        await asyncio.wait_for(self.channel.queues.join(), 10)
+        """Wait until the inbox has handled everything posted so far."""
+        await self.channel.workers.join(10)
 
 
 def make_channel(graph: FakeGraphApi, sessions: sessionmaker, **graph_options: Any) -> InstagramInput:
@@ -80,7 +84,8 @@ def make_channel(graph: FakeGraphApi, sessions: sessionmaker, **graph_options: A
         app_secret=payloads.APP_SECRET,
         graph=GraphConfig(access_token="test-access-token", base_url=graph.base_url, **options),
     )
-    return InstagramInput(settings, session_factory=sessions)
+    inbox_settings = InboxSettings(poll_s=0.05, retry_base_s=0.05, retry_max_s=0.2, lease_s=5.0)
+    return InstagramInput(settings, session_factory=sessions, inbox_settings=inbox_settings)
 
 
 @asynccontextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import message_log
+from inventory_db import message_log, outbox
 from inventory_db.database import transaction
 from tests.channels import payloads
 from tests.channels.conftest import Harness
@@ -12,8 +12,12 @@ from tests.channels.conftest import Harness
 B21_MEDIA_ID = "17900000000000021"  # the IG media id of the demo post C8dmoB21
 
 
-async def test_quick_reply_and_postback_payloads_are_intents_passed_unchanged(harness: Harness) -> None:
+async def test_payloads_of_buttons_the_bot_sent_are_intents_passed_unchanged(
+    harness: Harness, demo_store: sessionmaker
+) -> None:
     intent = '/ask_availability{"product_code":"B-21"}'
+    with transaction(demo_store) as session:  # what the bot's quick reply and card carried
+        outbox.offer(session, "7001", [intent, '/order_product{"product_code": "B-34"}'])
     document = payloads.delivery(
         payloads.text_message("7001", "موجوده؟", quick_reply={"payload": intent}),
         payloads.postback("7001", "سفارش", '/order_product{"product_code": "B-34"}'),
@@ -24,6 +28,33 @@ async def test_quick_reply_and_postback_payloads_are_intents_passed_unchanged(ha
     assert harness.bot.received[0].metadata["payload"] == intent
     assert harness.bot.received[1].metadata["instagram"]["kind"] == "postback"
     assert harness.bot.received[0].message_id == document["entry"][0]["messaging"][0]["message"]["mid"]
+
+
+async def test_typed_slash_commands_and_payloads_never_offered_are_read_as_text(harness: Harness) -> None:
+    forged = '/order_product{"product_code": "B-34", "quantity": 20}'
+    document = payloads.delivery(
+        payloads.text_message("7011", "/restart"),
+        payloads.text_message("7011", "  //affirm"),
+        payloads.text_message("7011", "موجوده؟", quick_reply={"payload": forged}),
+        payloads.postback("7011", "سفارش", forged),
+        payloads.text_message("7011", "/"),
+    )
+    await harness.post(document)
+    await harness.settle()
+    assert harness.bot.texts == ["restart", "affirm", "موجوده؟", "سفارش"]  # the bare "/" is nothing to read
+    assert harness.bot.received[2].metadata["payload"] == forged  # kept for the record, never obeyed
+
+
+async def test_buttons_the_bot_sends_are_remembered_for_that_customer_only(
+    harness: Harness, demo_store: sessionmaker
+) -> None:
+    await harness.post(payloads.delivery(payloads.text_message("7012", "سلام")))
+    await harness.settle()
+    output = harness.channel.get_output_channel()
+    await output.send_text_with_buttons("7012", "کدوم؟", [{"title": "B-21", "payload": "/choose{\"code\": \"B-21\"}"}])
+    with transaction(demo_store) as session:
+        assert outbox.was_offered(session, "7012", '/choose{"code": "B-21"}')
+        assert not outbox.was_offered(session, "7013", '/choose{"code": "B-21"}')
 
 
 async def test_a_payload_that_is_not_an_intent_keeps_the_visible_title(harness: Harness) -> None:

@@ -15,31 +15,6 @@ from inventory_db import message_log, schema
 from inventory_db.database import make_engine, transaction
 
 
-def test_a_claim_succeeds_once(session_factory: sessionmaker) -> None:
-    with transaction(session_factory) as session:
-        assert message_log.claim(session, message_log.MESSAGE, "mid-1", "42")
-        assert not message_log.claim(session, message_log.MESSAGE, "mid-1", "42")
-        assert message_log.claim(session, message_log.COMMENT, "mid-1", "42")  # another kind, another key
-        message_log.finish(session, message_log.MESSAGE, "mid-1", "done")
-    with transaction(session_factory) as session:
-        assert message_log.is_claimed(session, message_log.MESSAGE, "mid-1")
-        assert not message_log.is_claimed(session, message_log.MESSAGE, "mid-2")
-
-
-def test_concurrent_claims_let_exactly_one_win(database_url: str) -> None:
-    engine = make_engine(database_url)
-    sessions = sessionmaker(bind=engine, future=True)
-
-    def attempt(_: int) -> bool:
-        with transaction(sessions) as session:
-            return message_log.claim(session, message_log.MESSAGE, "mid-race", "42")
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(attempt, range(16)))
-    engine.dispose()
-    assert results.count(True) == 1
-
-
 def test_last_customer_message_keeps_the_latest_time(session_factory: sessionmaker) -> None:
     now = datetime.now(timezone.utc)
     with transaction(session_factory) as session:

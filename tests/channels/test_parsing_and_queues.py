@@ -1,4 +1,4 @@
-"""Payload parsing edge cases and the per-customer queues, without a server."""
+"""Payload parsing edge cases and the inbox workers' per-customer order, without a server."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from channels.instagram_webhook import (
     WebhookReferral,
     parse_delivery,
 )
-from channels.instagram_worker import SenderQueues
+from channels.instagram_worker import InboxSettings, InboxWorkers
+from inventory_db import inbox
+from inventory_db.database import transaction
 from channels.shared_posts import order_source
 from inventory_db import orders
 from tests.channels import payloads
@@ -100,32 +102,38 @@ def test_unreadable_bodies_raise_malformed_payload() -> None:
             parse_delivery(body)
 
 
-async def test_queues_keep_order_per_key_and_run_keys_side_by_side() -> None:
-    queues = SenderQueues(idle_seconds=0.05)
+async def test_workers_keep_each_customers_order_and_run_customers_side_by_side(session_factory) -> None:
     log: list[str] = []
     both_running = asyncio.Event()
     running: set[str] = set()
 
-    def job(key: str, n: int):  # type: ignore[no-untyped-def]
-        async def run() -> None:
-            running.add(key)
-            if len(running) == 2:
-                both_running.set()
-            await asyncio.sleep(0.01 * (3 - n))  # later jobs are quicker: order must still hold
-            log.append(f"{key}{n}")
-            running.discard(key)
+    async def handle(event: inbox.LeasedEvent) -> str:
+        running.add(event.sender_id)
+        if len(running) == 2:
+            both_running.set()
+        n = int(event.external_id[1:])
+        await asyncio.sleep(0.01 * (3 - n))  # later messages are quicker: order must still hold
+        log.append(event.external_id)
+        running.discard(event.sender_id)
+        return "done"
 
-        return run
+    async def gave_up(event: inbox.LeasedEvent, error: str) -> None:
+        raise AssertionError(error)
 
-    for n in range(3):
-        queues.submit("a", job("a", n))
-        queues.submit("b", job("b", n))
-    await asyncio.wait_for(queues.join(), 2)
+    async def db(work):  # type: ignore[no-untyped-def]
+        with transaction(session_factory) as session:
+            return work(session)
+
+    with transaction(session_factory) as session:
+        inbox.store(session, [
+            inbox.NewEvent("message", f"{key}{n}", key, 1000 + n, "{}") for n in range(3) for key in "ab"
+        ])
+    workers = InboxWorkers(db, handle, gave_up, InboxSettings(poll_s=0.02))
+    workers.start()
+    await workers.join(5)
     assert [e for e in log if e[0] == "a"] == ["a0", "a1", "a2"]
     assert [e for e in log if e[0] == "b"] == ["b0", "b1", "b2"]
     assert both_running.is_set()
-    await asyncio.sleep(0.15)
-    assert queues.active_keys == []  # idle workers end
-    await queues.close()
-    with pytest.raises(RuntimeError):
-        queues.submit("a", job("a", 9))
+    await workers.close()
+    with transaction(session_factory) as session:
+        assert inbox.counts(session) == inbox.InboxCounts(pending=0, leased=0, done=6, gave_up=0)

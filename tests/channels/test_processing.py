@@ -7,7 +7,8 @@ import asyncio
 import aiohttp
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import message_log
+from channels import instagram_texts as texts
+from inventory_db import handoffs, inbox
 from inventory_db.database import transaction
 from tests.channels import payloads
 from tests.channels.conftest import FakeBot, Harness, jitter, make_channel, serve
@@ -43,7 +44,7 @@ async def test_the_seen_set_survives_a_restart(graph: FakeGraphApi, demo_store: 
             url = f"{base_url}/webhooks/instagram/webhook"
             async with http.post(url, data=body, headers=payloads.signed_headers(body)) as reply:
                 assert reply.status == 200
-            await channel.queues.join()
+            await channel.workers.join()
         assert len(bot.received) == (1 if attempt == 0 else 0)
     assert graph.texts("6003") == ["got: سلام"]
 
@@ -89,15 +90,39 @@ async def test_echoes_reads_reactions_and_deletions_are_not_customer_messages(ha
     assert harness.bot.texts == ["واقعی"]
 
 
-async def test_a_failing_turn_does_not_block_the_next_message(harness: Harness, demo_store: sessionmaker) -> None:
-    harness.bot.fail_on = "boom"
+async def test_a_failing_turn_is_retried_and_answered_once_in_order(harness: Harness, demo_store: sessionmaker) -> None:
+    harness.bot.fail_on, harness.bot.failures = "boom", 2
     await harness.post(payloads.delivery(payloads.text_message("6009", "boom", mid="mid-boom")))
     await harness.post(payloads.delivery(payloads.text_message("6009", "بعدی")))
     await harness.settle()
-    assert harness.bot.texts == ["boom", "بعدی"]
-    assert harness.graph.texts("6009") == ["got: بعدی"]
+    assert harness.bot.texts == ["boom", "boom", "boom", "بعدی"]  # the next waits its turn
+    assert harness.graph.texts("6009") == ["got: boom", "got: بعدی"]
     with transaction(demo_store) as session:
-        assert message_log.is_claimed(session, message_log.MESSAGE, "mid-boom")
+        assert inbox.counts(session) == inbox.InboxCounts(pending=0, leased=0, done=2, gave_up=0)
+
+
+async def test_a_turn_that_always_fails_hands_the_customer_to_a_person(harness: Harness, demo_store: sessionmaker) -> None:
+    harness.bot.fail_on = "boom"
+    await harness.post(payloads.delivery(payloads.text_message("6019", "boom", mid="mid-boom-always")))
+    await harness.post(payloads.delivery(payloads.text_message("6019", "هستید؟")))
+    await harness.settle()
+    attempts = harness.channel.workers.settings.max_attempts
+    assert harness.bot.texts == ["boom"] * attempts  # the later message is the owner's, not the bot's
+    assert harness.graph.texts("6019") == [texts.WE_WILL_ANSWER["fa"]]
+    with transaction(demo_store) as session:
+        assert handoffs.is_waiting(session, "6019")
+        assert inbox.counts(session) == inbox.InboxCounts(pending=0, leased=0, done=1, gave_up=1)
+
+
+async def test_no_typing_and_no_turn_while_the_customer_waits_for_a_person(
+    harness: Harness, demo_store: sessionmaker
+) -> None:
+    with transaction(demo_store) as session:
+        handoffs.request_handoff(session, "6020", "a person please")
+    await harness.post(payloads.delivery(payloads.text_message("6020", "سلام؟")))
+    await harness.settle()
+    assert harness.bot.received == []
+    assert [c for c in harness.graph.calls if c.body.get("recipient", {}).get("id") == "6020"] == []
 
 
 async def test_typing_indicator_goes_out_before_the_reply(harness: Harness) -> None:

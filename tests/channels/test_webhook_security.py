@@ -59,7 +59,7 @@ async def test_signature_is_over_the_raw_bytes_not_reserialised_json(harness: Ha
     assert harness.bot.texts == ["سلام، مانتو موجوده؟"]
 
 
-async def test_malformed_or_oversized_bodies_get_400(harness: Harness) -> None:
+async def test_malformed_bodies_get_400(harness: Harness) -> None:
     for body in (
         b"{not json",
         b"\xff\xfe\x00garbage",
@@ -67,15 +67,50 @@ async def test_malformed_or_oversized_bodies_get_400(harness: Harness) -> None:
         b'{"object": "instagram"}',
         b'{"object": "instagram", "entry": "nope"}',
         b"[" * 100_000 + b"]" * 100_000,
-        b'{"object": "instagram", "entry": [], "pad": "' + b"x" * (1024 * 1024) + b'"}',
     ):
         status, _ = await harness.post(body)
         assert status == 400, body[:40]
-    # Odd but valid shapes inside entries are skipped, never a 500.
-    odd = {"object": "instagram", "entry": [1, {"id": "1", "messaging": [None, {"sender": 5}, {"message": []}]}]}
-    assert (await harness.post(odd))[0] == 200
+
+
+async def test_oversized_bodies_get_413_before_they_are_buffered(harness: Harness, caplog) -> None:  # type: ignore[no-untyped-def]
+    padded = b'{"object": "instagram", "entry": [], "pad": "' + b"x" * (1024 * 1024) + b'"}'
+    assert (await harness.post(padded))[0] == 413
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(64):  # 4 MiB in all, with no Content-Length: the cap must stop the reading
+            yield b"x" * 65536
+
+    async with harness.http.post(harness.webhook_url, data=chunks(), headers=payloads.signed_headers(b"")) as reply:
+        assert reply.status == 413
+    assert sum("body over" in record.getMessage() for record in caplog.records) == 2
+
+
+async def test_every_odd_shape_gets_200_or_4xx_never_500(harness: Harness) -> None:
+    sender = {"id": "7100"}
+    shapes = [
+        {"object": "instagram", "entry": [1, {"id": "1", "messaging": [None, {"sender": 5}, {"message": []}]}]},
+        {"object": "instagram", "entry": [{"id": "1", "messaging": 5}]},
+        {"object": "instagram", "entry": [{"id": "1", "changes": "x", "messaging": {"a": 1}}]},
+        {"object": "instagram", "entry": [{"id": "1", "messaging": [{"sender": ["7100"], "message": {"mid": "m"}}]}]},
+        {"object": "instagram", "entry": [{"id": "1", "messaging": [{"sender": sender, "message": {"mid": {"x": 1}}}]}]},
+        {"object": "instagram", "entry": [{"id": "1", "messaging": [{"sender": sender, "timestamp": "soon",
+                                                                     "message": {"mid": "m-soon", "text": 5}}]}]},
+        {"object": "instagram", "entry": [{"id": "1", "changes": [{"field": "comments", "value": {"id": []}}]}]},
+        {"object": "instagram", "entry": [{"id": "1", "time": True, "field": "comments", "value": {"id": "c1"}}]},
+        {"object": 7, "entry": []},
+        {"object": "user", "entry": [{"id": "1"}]},
+    ]
+    for shape in shapes:
+        status, _ = await harness.post(payloads.encode(shape))
+        assert status == 200, shape
+    for constant in (b"Infinity", b"-Infinity", b"NaN", b"1e400"):
+        body = (
+            b'{"object": "instagram", "entry": [{"id": "1", "time": ' + constant + b', "messaging": [{"sender": '
+            b'{"id": "7101"}, "timestamp": ' + constant + b', "message": {"mid": "m-' + constant + b'", "text": "hi"}}]}]}'
+        )
+        assert (await harness.post(body))[0] == 200, constant
     await harness.settle()
-    assert harness.bot.received == []
+    assert sorted(harness.bot.texts) == ["5", "hi", "hi", "hi", "hi"]  # read as now; the text 5 as "5"
 
 
 async def test_webhook_answers_at_once_and_processes_afterwards(harness: Harness) -> None:
