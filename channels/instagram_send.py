@@ -15,7 +15,7 @@ import json
 import logging
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
 import aiohttp
@@ -46,6 +46,11 @@ class GraphApiError(Exception):
         self.subcode = subcode
         self.message = message
 
+    @property
+    def transient(self) -> bool:
+        """Meta was unreachable, busy or failing: the same call may work later."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
     @classmethod
     def from_body(cls, status: int, body: Any) -> "GraphApiError":
         error = body.get("error") if isinstance(body, dict) else None
@@ -58,7 +63,7 @@ class GraphApiError(Exception):
 class GraphConfig:
     """Where and as whom to call: both Graph hosts take the same paths and bodies."""
 
-    access_token: str
+    access_token: str = field(repr=False)  # never in a log line or a traceback
     base_url: str = INSTAGRAM_LOGIN_HOST
     api_version: str = DEFAULT_API_VERSION
     account_id: str = "me"  # or the Instagram professional account id
@@ -125,8 +130,15 @@ class GraphApiClient:
         params: Optional[Mapping[str, str]] = None,
         attempts: Optional[int] = None,
         refusal_log_level: int = logging.ERROR,
+        repeatable: bool = True,
     ) -> dict:
-        """One Graph call with pacing and bounded retries; the decoded JSON answer."""
+        """One Graph call with pacing and bounded retries; the decoded JSON answer.
+
+        A call that is not ``repeatable`` (a message to a customer) is retried only
+        when Meta surely did not act on it: it could not be reached, or it answered
+        429 or 5xx. After a timeout or a dropped connection the message may have
+        arrived, and sending it again would show it twice.
+        """
         url = self.config.url(path)
         attempts = attempts or self.config.max_attempts
         last_error: Optional[BaseException] = None
@@ -151,8 +163,13 @@ class GraphApiClient:
                         raise error
                     last_error = error
                     retry_after = _seconds(reply.headers.get("Retry-After"))
+            except aiohttp.ClientConnectorError as failure:  # never connected: nothing was sent
+                last_error = failure
             except (aiohttp.ClientError, asyncio.TimeoutError) as failure:
                 last_error = failure
+                if not repeatable:
+                    logger.error("Graph API %s %s: no answer (%r); not repeated, it may have arrived", method, path, failure)
+                    raise GraphApiError(None, None, None, f"no answer, not repeated: {failure!r}") from None
             if attempt + 1 < attempts:
                 delay = backoff_delay(attempt, self.config.backoff_base_s, self.config.backoff_max_s, retry_after)
                 logger.warning(
@@ -179,7 +196,7 @@ class GraphApiClient:
             body["tag"] = tag
         elif messaging_type:
             body["messaging_type"] = messaging_type
-        return await self.request("POST", f"{self.config.account_id}/messages", body=body)
+        return await self.request("POST", f"{self.config.account_id}/messages", body=body, repeatable=False)
 
     async def send_sender_action(self, recipient_id: str, action: str = "typing_on") -> dict:
         """A typing bubble: one attempt only, a late one would show after the answer."""

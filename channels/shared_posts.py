@@ -99,8 +99,10 @@ class SharedPosts:
             if not shortcode and media.get("permalink"):
                 found = _SHORTCODE_IN_URL.search(str(media["permalink"]))
                 shortcode = found.group(1) if found else None
-        except GraphApiError:
-            pass  # someone else's post, or an expired story: not one of ours
+        except GraphApiError as error:
+            if error.transient:  # Meta was unreachable or failing: ask again next time, don't remember
+                return None
+            # refused: someone else's post, or an expired story: not one of ours
         if len(self._shortcodes) > _CACHE_LIMIT:
             self._shortcodes.clear()
         self._shortcodes[media_id] = shortcode

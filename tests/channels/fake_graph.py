@@ -38,6 +38,7 @@ class FakeGraphApi:
         self.calls: list[Call] = []
         self.media: dict[str, dict] = {}
         self._failures: list[tuple[int, dict, dict]] = []
+        self._stalls: list[float] = []
         self._runner: Optional[web.AppRunner] = None
         self.base_url = ""
         self._changed = asyncio.Event()
@@ -63,6 +64,10 @@ class FakeGraphApi:
         body = {"error": error or {"message": "fake failure", "type": "OAuthException", "code": 2, "fbtrace_id": "x"}}
         self._failures.extend([(status, body, headers or {})] * times)
 
+    def stall_next(self, seconds: float, times: int = 1) -> None:
+        """Take the next calls (they count as received) but answer only after ``seconds``."""
+        self._stalls.extend([seconds] * times)
+
     async def _handle(self, request: web.Request) -> web.Response:
         body: Any = None
         if request.can_read_body:
@@ -73,6 +78,8 @@ class FakeGraphApi:
         call = Call(request.method, request.path, dict(request.query), dict(request.headers), body)
         self.calls.append(call)
         self._changed.set()
+        if self._stalls:
+            await asyncio.sleep(self._stalls.pop(0))
         if self._failures:
             status, error, headers = self._failures.pop(0)
             return web.json_response(error, status=status, headers=headers)

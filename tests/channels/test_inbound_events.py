@@ -94,6 +94,19 @@ async def test_a_shared_post_means_its_product_and_so_does_the_next_question(har
     assert len(lookups) == 1 and lookups[0].query == {"fields": "shortcode,permalink"}
 
 
+async def test_a_lookup_that_failed_for_a_moment_is_asked_again_next_time(harness: Harness) -> None:
+    harness.graph.media[B21_MEDIA_ID] = {"shortcode": "C8dmoB21"}
+    attempts = harness.channel.settings.graph.max_attempts
+    harness.graph.fail_next(503, times=attempts)  # Meta is down during the first share
+    share = {"type": "ig_post", "payload": {"ig_post_media_id": B21_MEDIA_ID, "url": "https://lookaside.fbsbx.com/x"}}
+    for _ in range(2):
+        await harness.post(payloads.delivery(payloads.attachment_message("7005", [share])))
+        await harness.settle()
+    first, second = harness.bot.received
+    assert "product_code" not in first.metadata
+    assert second.metadata["product_code"] == "B-21"  # not remembered as "not ours"
+
+
 async def test_a_shared_reel_link_maps_without_a_graph_lookup(harness: Harness) -> None:
     reel = {
         "type": "ig_reel",

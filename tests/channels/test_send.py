@@ -102,6 +102,20 @@ async def test_a_500_is_retried_then_succeeds(graph: FakeGraphApi) -> None:
     }
 
 
+async def test_a_message_without_an_answer_is_not_sent_again(graph: FakeGraphApi) -> None:
+    client = _client(graph, timeout_s=0.2)
+    graph.stall_next(1.0)  # Meta took it but answered too late: it may be on the customer's screen
+    with pytest.raises(GraphApiError) as raised:
+        await client.send_message({"id": "8005"}, {"text": "یک بار"})
+    assert raised.value.transient
+    assert len(graph.calls) == 1
+    graph.stall_next(1.0)  # a lookup changes nothing at Meta: asked again
+    graph.media["555"] = {"shortcode": "C8dmoB21"}
+    assert (await client.get_media("555"))["shortcode"] == "C8dmoB21"
+    await client.close()
+    assert len(graph.calls) == 3
+
+
 async def test_retries_are_bounded(graph: FakeGraphApi) -> None:
     client = _client(graph, max_attempts=3)
     graph.fail_next(503, times=10)
