@@ -28,7 +28,8 @@ from typing import Any, Iterator, Optional
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.exceptions import RasaException
+
+logger = logging.getLogger(__name__)
 
 PROCESSOR_LOGGER = "rasa.core.processor"
 _ACTION_FAILED = "Encountered an exception while running action"
@@ -42,10 +43,6 @@ class Turn:
 
 
 _current: ContextVar[Optional[Turn]] = ContextVar("instagram_turn", default=None)
-
-
-class TurnFailed(RasaException):
-    """The turn's tracker is not saved: an action failed during it."""
 
 
 @contextmanager
@@ -83,7 +80,8 @@ class TurnSafeSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         turn = _current.get()
         if turn is not None and turn.failed:
-            raise TurnFailed(f"not saving {tracker.sender_id}'s tracker: {turn.failed}")
+            logger.warning("Not keeping %s's failed turn (%s): it will be run again", tracker.sender_id, turn.failed)
+            return
         await super().save(tracker)
 
 

@@ -23,7 +23,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+def wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -74,7 +74,7 @@ def running_assistant(
                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )
-        _wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], actions_log)
+        wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], actions_log)
         with rasa_log.open("w") as out:
             processes.append(
                 subprocess.Popen(
@@ -86,7 +86,7 @@ def running_assistant(
                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )
-        _wait_http(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log, timeout=300)
+        wait_http(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log, timeout=300)
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
         for process in processes:
