@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run shell test test-unit validate test-stories test-e2e test-conversations lock nlu-vocab clean bench-store nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
+.PHONY: help venv db train run run-prod shell test test-unit validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ train: $(MODEL) ## train the model, only when data, domain, config or NLU code c
 run: db train ## start the action server and the Rasa server (REST on localhost:5005)
 	scripts/run.sh
 
+run-prod: db train ## production profile: Instagram only, API needs RASA_API_TOKEN, both servers on 127.0.0.1
+	scripts/run.sh prod
+
 shell: db train ## chat with the assistant in the terminal
 	scripts/run.sh shell
 
@@ -76,6 +79,9 @@ test-stories: $(STAMP) ## rasa test on the test stories, any wrong prediction fa
 test-e2e: $(STAMP) ## REST conversations through real Rasa and action servers
 	$(BIN)/pytest -m e2e
 
+test-prod: $(STAMP) ## the production profile for real: no REST, API only with the token, loopback only, private logs (in test-e2e)
+	$(BIN)/pytest -m e2e tests/e2e/test_production_profile.py tests/e2e/test_private_logs.py
+
 test-conversations: $(STAMP) ## simulated customers buy or cancel through the real servers (~4 min); fails below 0.97 per variety; ARGS="--limit 40 --verbose"
 	$(BIN)/python -m tests.conversations --model $(MODEL) --out results/conversations.json $(ARGS)
 
@@ -90,6 +96,9 @@ clean: ## remove trained models and test results (keeps the venv and the store)
 
 bench-store: $(STAMP) ## reservations/s with 1, 8, 32 customers on SQLite and PostgreSQL, oversold units (must be 0)
 	$(BIN)/python -m benchmarks.store_bench --out results/bench-store.json
+
+bench-faults: $(STAMP) ## Rasa SIGKILLed and the action server stopped under load: messages lost or doubled (must be 0), beside a no-fault baseline (~8 min)
+	$(BIN)/python -m benchmarks.fault_bench --out results/bench-faults.json $(ARGS)
 
 nlu-eval: $(STAMP) ## train on ~80% of nlu_data, score the held-out rest per variety (~3 min); fails below 0.95 F1
 	$(BIN)/python -m benchmarks.nlu_eval --out results/nlu-eval.json --plot results/nlu-eval/intent_confusion_matrix.png

@@ -18,7 +18,6 @@ import hmac
 import json
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar
 
@@ -32,12 +31,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from channels import comment_replies
 from channels import instagram_texts as texts
 from channels.instagram_send import (
-    DEFAULT_API_VERSION,
     HUMAN_AGENT_TAG,
-    INSTAGRAM_LOGIN_HOST,
     GraphApiClient,
     GraphApiError,
-    GraphConfig,
     generic_template,
     image_message,
     product_card,
@@ -58,6 +54,7 @@ from channels.instagram_webhook import (
     read_stored,
     signature_is_valid,
 )
+from channels.instagram_settings import InstagramSettings
 from channels.instagram_worker import InboxSettings, InboxWorkers
 from channels.shared_posts import Origin, SharedPosts, order_source
 from channels.turn_guard import already_handled, guarded_turn, watch_action_failures
@@ -70,7 +67,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-REQUIRED_CREDENTIALS = ("verify_token", "app_secret", "access_token")
 STANDARD_WINDOW = timedelta(hours=24)  # Meta: replies only within 24 h of the customer's last message
 HUMAN_AGENT_WINDOW = timedelta(days=7)  # ... or 7 days for a person, with the HUMAN_AGENT tag
 PRIVATE_REPLY_WINDOW = timedelta(days=7)  # a comment may get its private reply for 7 days
@@ -83,34 +79,6 @@ ATTACHMENT_INTENT = "send_attachment"
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@dataclass(frozen=True)
-class InstagramSettings:
-    """The channel's configuration, as read from credentials.yml."""
-
-    verify_token: str
-    app_secret: str
-    graph: GraphConfig
-    database_url: Optional[str] = None  # None: DATABASE_URL, as everywhere in the store
-
-    @classmethod
-    def from_credentials(cls, credentials: Dict[Text, Any]) -> "InstagramSettings":
-        values = {key: str(value).strip() for key, value in credentials.items() if value not in (None, "")}
-        missing = [key for key in REQUIRED_CREDENTIALS if not values.get(key)]
-        if missing:
-            raise RasaException(
-                f"The instagram channel is missing {', '.join(missing)} in credentials.yml "
-                f"(set INSTAGRAM_VERIFY_TOKEN, INSTAGRAM_APP_SECRET and INSTAGRAM_ACCESS_TOKEN; "
-                f"see docs/instagram.md). Refusing to start without them."
-            )
-        graph = GraphConfig(
-            access_token=values["access_token"],
-            base_url=values.get("graph_base_url") or INSTAGRAM_LOGIN_HOST,
-            api_version=values.get("graph_api_version") or DEFAULT_API_VERSION,
-            account_id=values.get("account_id") or "me",
-        )
-        return cls(values["verify_token"], values["app_secret"], graph, values.get("database_url"))
 
 
 LastContact = Callable[[str], Awaitable[Optional[datetime]]]

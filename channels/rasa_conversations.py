@@ -2,20 +2,32 @@
 
 The assistant pauses a conversation when a customer asks for a person; only the
 dialogue engine can un-pause it, through its HTTP API (``rasa run --enable-api``):
-``POST /conversations/<id>/tracker/events`` with a ``resume`` event. Plain urllib, so
-the owner's CLI can call it without importing Rasa.
+``POST /conversations/<id>/tracker/events`` with a ``resume`` event. Plain urllib and
+PyJWT, so the owner's CLI can call it without importing Rasa.
+
+With ``RASA_API_TOKEN`` set, Rasa runs with it as ``--jwt-secret`` (``serving.rasa_server``)
+and each call carries a JWT signed with it in the ``Authorization`` header, never the token in
+the URL, where proxies and access logs keep it. The JWT is good for five minutes and for the
+one conversation it resumes (rasa/server.py's ``requires_auth``: role ``user``, username = the
+conversation id).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Optional
 
+import jwt
+
 DEFAULT_RASA_URL = "http://localhost:5005"
+API_TOKEN_VARIABLE = "RASA_API_TOKEN"
+JWT_METHOD = "HS256"
+JWT_LIFETIME_S = 300
 
 
 class RasaUnreachable(Exception):
@@ -26,16 +38,28 @@ def rasa_url() -> str:
     return os.environ.get("RASA_URL", DEFAULT_RASA_URL).rstrip("/")
 
 
+def bearer_token(secret: str, conversation_id: Optional[str] = None, lifetime_s: int = JWT_LIFETIME_S) -> str:
+    """A JWT for Rasa's HTTP API signed with the shared secret: for one conversation (role
+    ``user``) when ``conversation_id`` is given, else for the whole API (role ``admin``)."""
+    if conversation_id is None:
+        user = {"username": "shopctl", "role": "admin"}
+    else:
+        user = {"username": conversation_id, "role": "user"}
+    payload = {"user": user, "exp": int(time.time()) + lifetime_s}
+    return jwt.encode(payload, secret, algorithm=JWT_METHOD)
+
+
 def resume_conversation(sender_id: str, base_url: Optional[str] = None, token: Optional[str] = None, timeout: float = 10) -> None:
-    """Append a ``resume`` event to the customer's tracker, so the bot answers them again."""
+    """Append a ``resume`` event to the customer's tracker, so the bot answers them again.
+
+    ``token`` (default: ``RASA_API_TOKEN``) is the secret the JWT is signed with."""
     base = (base_url or rasa_url()).rstrip("/")
-    token = token if token is not None else os.environ.get("RASA_API_TOKEN", "")
+    secret = token if token is not None else os.environ.get(API_TOKEN_VARIABLE, "")
     url = f"{base}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events"
-    if token:
-        url += "?" + urllib.parse.urlencode({"token": token})
-    request = urllib.request.Request(
-        url, data=json.dumps({"event": "resume"}).encode("utf-8"), headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["Authorization"] = f"Bearer {bearer_token(secret, sender_id)}"
+    request = urllib.request.Request(url, data=json.dumps({"event": "resume"}).encode("utf-8"), headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()

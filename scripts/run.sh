@@ -1,22 +1,56 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server together; Ctrl-C stops both.
-#   scripts/run.sh         REST channel on localhost:5005
+#   scripts/run.sh         development: REST and Instagram on localhost:5005 (SHOP_ENV=development)
 #   scripts/run.sh shell   a chat in this terminal
+#   scripts/run.sh prod    production: the Instagram channel only (credentials.prod.yml), Rasa's
+#                          HTTP API only with RASA_API_TOKEN (32+ characters, sent as a signed
+#                          header), logs on stdout; refuses .env.example's placeholders
+# Both servers listen on 127.0.0.1 only: in production a reverse proxy forwards Meta's webhook
+# and nothing else (docs/instagram.md). RASA_PORT, ACTIONS_PORT and SHOP_ENDPOINTS (an
+# endpoints file whose action_endpoint matches ACTIONS_PORT) move them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Settings: .env (yours, git-ignored) over .env.example's placeholders, which are
-# enough to start locally; the Instagram channel needs real values to talk to Meta.
+mode=${1:-dev}
+case "$mode" in
+  dev | shell | prod) ;;
+  *) echo "usage: scripts/run.sh [shell|prod]" >&2; exit 2 ;;
+esac
+# Settings: the environment, over .env (yours, git-ignored), over .env.example's placeholders,
+# which are enough to start locally; the production profile refuses them. (Readonly variables
+# such as SHELLOPTS are left out of the snapshot: they cannot be set again.)
+caller_env=$(export -p | grep -v '^declare -[a-zA-Z]*r' || true)
 set -a
 . ./.env.example
 [ -f .env ] && . ./.env
 set +a
+eval "$caller_env"
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+if [ "$mode" = prod ]; then export SHOP_ENV=production; else export SHOP_ENV=development; fi
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+ENDPOINTS=${SHOP_ENDPOINTS:-endpoints.yml}
 mkdir -p var
 
-$BIN/rasa run actions --port "$ACTIONS_PORT" --actions actions >var/actions.log 2>&1 &
+credentials=credentials.yml
+if [ "$mode" = prod ]; then
+  $BIN/python -m serving.rasa_server --check || exit 1 # says in one line what is missing
+  credentials=credentials.prod.yml
+fi
+
+# rasa-sdk's own entry point binds 0.0.0.0 and sends the whole tracker back when an action
+# fails; serving.action_server binds 127.0.0.1 and does not. Sanic's default keep-alive (5 s)
+# is shorter than Rasa's pooled connections live: 75 s avoids "Server disconnected" under load.
+start_actions() {
+  SANIC_KEEP_ALIVE_TIMEOUT=${SANIC_KEEP_ALIVE_TIMEOUT:-75} exec $BIN/python -m serving.action_server --port "$ACTIONS_PORT"
+}
+if [ "$mode" = prod ]; then
+  start_actions &
+  actions_log="its lines above"
+else
+  start_actions >var/actions.log 2>&1 &
+  actions_log=var/actions.log
+fi
 actions_pid=$!
 stop() {
   trap - INT TERM EXIT
@@ -27,28 +61,36 @@ stop() {
 trap stop INT TERM EXIT
 
 for _ in $(seq 60); do
-  curl -fs "http://localhost:$ACTIONS_PORT/health" >/dev/null 2>&1 && break
-  kill -0 "$actions_pid" 2>/dev/null || { echo "action server failed to start; see var/actions.log" >&2; exit 1; }
+  curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null 2>&1 && break
+  kill -0 "$actions_pid" 2>/dev/null || { echo "action server failed to start; see $actions_log" >&2; exit 1; }
   sleep 1
 done
 
-if [ "${1:-}" = "shell" ]; then
-  $BIN/rasa shell --model models/shop.tar.gz --endpoints endpoints.yml
+rasa=($BIN/python -m serving.rasa_server) # rasa's CLI, with masked logs and the API secret from the environment
+if [ "$mode" = shell ]; then
+  "${rasa[@]}" shell --model models/shop.tar.gz --endpoints "$ENDPOINTS" --interface 127.0.0.1 --port "$RASA_PORT"
   exit 0
 fi
 
-# --enable-api lets `shopctl handoff release` resume a paused conversation; with a
-# token set, only callers that know it may use the API.
-api=(--enable-api)
-[ -n "${RASA_API_TOKEN:-}" ] && api+=(--auth-token "$RASA_API_TOKEN")
-$BIN/rasa run --model models/shop.tar.gz --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 "${api[@]}" &
+# --enable-api lets `shopctl handoff release` resume a paused conversation; with RASA_API_TOKEN
+# set (required in production), only requests carrying a JWT signed with it get in.
+"${rasa[@]}" run --model models/shop.tar.gz --endpoints "$ENDPOINTS" --credentials "$credentials" \
+  --port "$RASA_PORT" --interface 127.0.0.1 --enable-api &
 rasa_pid=$!
 for _ in $(seq 120); do
-  curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1 && break
   kill -0 "$rasa_pid" 2>/dev/null || { echo "Rasa server failed to start" >&2; exit 1; }
   sleep 1
 done
-cat <<MSG
+if [ "$mode" = prod ]; then
+  cat <<MSG
+
+Production profile up on 127.0.0.1:$RASA_PORT (action server on 127.0.0.1:$ACTIONS_PORT): the
+Instagram webhook /webhooks/instagram/webhook for your reverse proxy to forward, no REST channel,
+the HTTP API only with a JWT signed with RASA_API_TOKEN. Press Ctrl-C to stop both servers.
+MSG
+else
+  cat <<MSG
 
 The assistant is listening on http://localhost:$RASA_PORT (action server on :$ACTIONS_PORT, log in var/actions.log).
 Talk to it over REST, e.g.:
@@ -56,4 +98,5 @@ Talk to it over REST, e.g.:
     -d '{"sender": "demo", "message": "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟"}'
 Press Ctrl-C to stop both servers.
 MSG
+fi
 wait "$rasa_pid"

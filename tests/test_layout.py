@@ -6,16 +6,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_inventory_db_never_imports_rasa() -> None:
+def imports_of(package: str, forbidden: set[str]) -> list[str]:
+    """Every import in ``package`` of a top-level package in ``forbidden``, as "path: module"."""
     offenders = []
-    for path in (ROOT / "inventory_db").rglob("*.py"):
+    for path in (ROOT / package).rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in {"rasa", "rasa_sdk", "actions"}]
-    assert offenders == []
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in forbidden]
+    return offenders
+
+
+def test_inventory_db_never_imports_rasa() -> None:
+    assert imports_of("inventory_db", {"rasa", "rasa_sdk", "actions"}) == []
+
+
+def test_shoplang_is_the_bottom_layer() -> None:
+    """Language rules and log masking, used by every other layer and both servers: they import none of them."""
+    above = {"rasa", "rasa_sdk", "sanic", "sqlalchemy", "actions", "channels", "inventory_db", "nlu_components"}
+    assert imports_of("shoplang", above | {"serving"}) == []
+
+
+def test_only_the_servers_start_up_imports_serving() -> None:
+    """serving/ holds entry points (python -m serving.…): nothing in the assistant depends on them."""
+    layers = ("shoplang", "inventory_db", "actions", "channels", "nlu_components", "nlu_inbox")
+    assert [offender for layer in layers for offender in imports_of(layer, {"serving"})] == []
 
 
 def test_responses_exist_in_both_languages() -> None:

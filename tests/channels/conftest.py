@@ -21,7 +21,8 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from sqlalchemy.orm import sessionmaker
 
-from channels.instagram import InstagramInput, InstagramSettings
+from channels.instagram import InstagramInput
+from channels.instagram_settings import InstagramSettings
 from channels.instagram_send import GraphConfig
 from channels.instagram_worker import InboxSettings
 from tests.channels import payloads

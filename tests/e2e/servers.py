@@ -70,7 +70,7 @@ def running_assistant(
         with actions_log.open("w") as out:
             processes.append(
                 subprocess.Popen(
-                    [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+                    [str(BIN / "python"), "-m", "serving.action_server", "--port", str(actions_port)],
                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                 )
             )

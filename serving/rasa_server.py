@@ -1,0 +1,70 @@
+"""``rasa run`` as scripts/run.sh starts it: log lines masked, the API's secret in a header only.
+
+``python -m serving.rasa_server run --model ... --enable-api``: the arguments go to Rasa's own
+command line, with two additions:
+
+- With ``RASA_API_TOKEN`` set, the HTTP API takes only JWTs signed with it, sent in the
+  ``Authorization: Bearer`` header (``--jwt-secret``). Never ``--auth-token``: Rasa 3.6 reads
+  that from the URL's ``?token=``, where proxies and access logs keep it. The secret is added
+  here, after start-up, so ``ps`` does not show it on the command line.
+- Every log line of the process is masked (``shoplang.log_masking``).
+
+Outside development (``SHOP_ENV``) the API is refused without a secret of at least 32
+characters (HS256 wants a key as long as its hash). ``--check`` says in one line what would
+stop the production profile, before anything starts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Mapping, Optional
+
+from channels.instagram_settings import ENVIRONMENT_NAMES, is_development, placeholder_refusal
+from channels.rasa_conversations import API_TOKEN_VARIABLE, JWT_METHOD
+from shoplang.log_masking import install_log_masking
+
+MIN_API_TOKEN_LENGTH = 32
+
+
+def api_refusal(environ: Mapping[str, str]) -> Optional[str]:
+    """Why Rasa's HTTP API must not be enabled here, in one line; None when it may."""
+    secret = environ.get(API_TOKEN_VARIABLE, "")
+    if is_development(environ) or len(secret) >= MIN_API_TOKEN_LENGTH:
+        return None
+    have = f"it has {len(secret)}" if secret else "it is empty"
+    return (
+        f"Refusing to start: outside development Rasa's HTTP API needs {API_TOKEN_VARIABLE} of at least "
+        f"{MIN_API_TOKEN_LENGTH} characters ({have}); put the output of `openssl rand -hex 32` in .env."
+    )
+
+
+def production_refusal(environ: Mapping[str, str]) -> Optional[str]:
+    """The first reason the production profile must not start, in one line; None when it may."""
+    instagram = {key: environ.get(name, "") for key, name in ENVIRONMENT_NAMES.items()}
+    return api_refusal(environ) or placeholder_refusal(instagram, environ)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--check"]:
+        refusal = production_refusal(os.environ)
+        if refusal:
+            sys.exit(refusal)
+        return
+    if "--enable-api" in args:
+        refusal = api_refusal(os.environ)
+        if refusal:
+            sys.exit(refusal)
+        secret = os.environ.get(API_TOKEN_VARIABLE, "")
+        if secret:
+            args += ["--jwt-secret", secret, "--jwt-method", JWT_METHOD]
+    install_log_masking()
+    sys.argv = ["rasa", *args]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
