@@ -33,7 +33,8 @@ class ActionHandoffToHuman(Action):
         message = (tracker.latest_message or {}).get("text")
         with transaction(session_factory()) as session:
             handoff = handoffs.request_handoff(session, tracker.sender_id, message)
-        # The owner's list is `shopctl handoff list`; the log line reaches whoever watches the server.
-        logger.warning("customer %s asked for a person (hand-off %s): %r", tracker.sender_id, handoff.id, message)
+        # The owner's list is `shopctl handoff list` (with the message); the log line reaches whoever
+        # watches the server, without the message, which may hold an address.
+        logger.warning("customer %s asked for a person (hand-off %s)", tracker.sender_id, handoff.id)
         dispatcher.utter_message(response="utter_human_handoff")
         return [ActiveLoop(None), ConversationPaused()]
