@@ -24,10 +24,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.checkout_item import product_info, product_label, product_named
 from actions.language import reply_language
-from actions.store import replies_on_store_error, session_factory
+from actions.store import replies_on_store_error, say_store_error, session_factory
 from inventory_db import checkout
 from inventory_db.database import transaction
-from inventory_db.errors import StoreError
+from inventory_db.errors import StoreError, TooLong
+from inventory_db.models import Order, check_length
 from inventory_db.policy import load_policy
 from inventory_db.reservations import MAX_QUANTITY
 from shoplang import answers, describe
@@ -346,6 +347,11 @@ class ValidateCheckoutForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         address = " ".join(str(value or "").split())
+        try:
+            check_length(Order.address, address)
+        except TooLong as too_long:  # said here, where the address is asked, not at the order
+            say_store_error(dispatcher, tracker, too_long)
+            return {"address": None}
         return {"address": address if answers.looks_like_address(address) else None}
 
     def validate_postal_code(

@@ -1,4 +1,4 @@
-"""After the order: where is it, and cancelling one that is not paid yet."""
+"""After the order: where is it. (Cancelling one is actions/cancel_order.py.)"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from actions.language import reply_language
 from actions.store import replies_on_store_error, session_factory
 from inventory_db import order_states, orders
 from inventory_db.database import transaction
-from inventory_db.errors import IllegalTransition, UnknownOrder
+from inventory_db.errors import UnknownOrder
 from inventory_db.policy import load_policy
 from shoplang import describe
 from shoplang.formatting import format_order_number
@@ -67,32 +67,3 @@ class ActionOrderStatus(Action):
             dispatcher.utter_message(response="utter_order_status", order_number=number, status=status)
         return [SlotSet("order_number", str(order.number))]
 
-
-class ActionCancelOrder(Action):
-    """Cancels the customer's order while it awaits payment; later it is the owner's call."""
-
-    def name(self) -> Text:
-        return "action_cancel_order"
-
-    @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        language = reply_language(tracker)
-        order = _order_or_say_none(dispatcher, tracker)
-        if order is None:
-            return []
-        number = format_order_number(order.number, language)
-        if order.status == order_states.AWAITING_PAYMENT:
-            try:
-                with transaction(session_factory()) as session:
-                    orders.cancel_order(session, order.number, actor=f"customer:{tracker.sender_id}")
-            except IllegalTransition:
-                pass  # it changed meanwhile; report what it is now below
-            else:
-                dispatcher.utter_message(response="utter_order_cancelled", order_number=number)
-                return [SlotSet("order_number", str(order.number))]
-            with transaction(session_factory()) as session:
-                order = orders.get_order(session, order.number)
-        dispatcher.utter_message(
-            response="utter_order_cannot_cancel", order_number=number, status=describe.order_status(order.status, language)
-        )
-        return [SlotSet("order_number", str(order.number))]

@@ -14,12 +14,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from actions.language import reply_language
 from inventory_db.database import database_url, make_engine, make_session_factory
-from inventory_db.errors import InvalidQuantity, OutOfStock, StoreError, UnknownProduct, UnknownVariant
+from inventory_db.errors import (
+    CustomerLimitReached,
+    InvalidQuantity,
+    OutOfStock,
+    StoreError,
+    TooLong,
+    UnknownProduct,
+    UnknownVariant,
+)
+from shoplang.formatting import format_number
 
 logger = logging.getLogger(__name__)
 
 Run = Callable[[Any, CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[EventType]]]
+
+# Slots read from what the customer typed; a value the store found too long is asked again.
+TYPED_SLOTS = ("customer_name", "phone", "address", "postal_code")
+# A customer at the limit of holds or unpaid orders cannot go on: forget the item, end the form.
+ITEM_AND_FORM = ("product_code", "color", "size", "quantity", "reservation_id", "requested_slot")
+LIMIT_RESPONSES = {
+    CustomerLimitReached.HOLDS: "utter_limit_open_holds",
+    CustomerLimitReached.UNITS: "utter_limit_units_held",
+    CustomerLimitReached.UNPAID_ORDERS: "utter_limit_unpaid_orders",
+}
 
 
 def session_factory() -> sessionmaker:
@@ -40,7 +60,28 @@ def slots_to_clear(error: Exception) -> tuple[str, ...]:
         return ("color", "size", "reservation_id")
     if isinstance(error, (InvalidQuantity, OutOfStock)):
         return ("quantity", "reservation_id")
+    if isinstance(error, CustomerLimitReached):
+        # Too many units: a smaller quantity will do, and this checkout's hold is still kept.
+        return ("quantity",) if error.limit == CustomerLimitReached.UNITS else ITEM_AND_FORM
+    if isinstance(error, TooLong) and error.field in TYPED_SLOTS:
+        return (error.field,)
     return ()
+
+
+def say_store_error(dispatcher: CollectingDispatcher, tracker: Tracker, error: Exception) -> None:
+    """The reply to a store error: what the customer can do about a limit or a too long answer,
+    else that it was not saved."""
+    language = reply_language(tracker)
+    if isinstance(error, CustomerLimitReached):
+        dispatcher.utter_message(
+            response=LIMIT_RESPONSES[error.limit],
+            current=format_number(error.current, language),
+            allowed=format_number(error.allowed, language),
+        )
+    elif isinstance(error, TooLong) and error.field in TYPED_SLOTS:
+        dispatcher.utter_message(response="utter_answer_too_long", max=format_number(error.limit, language))
+    else:
+        dispatcher.utter_message(response="utter_store_problem")
 
 
 def replies_on_store_error(run: Run) -> Run:
@@ -58,7 +99,7 @@ def replies_on_store_error(run: Run) -> Run:
             return await run(self, dispatcher, tracker, domain)
         except (StoreError, SQLAlchemyError) as error:
             logger.error("%s failed for customer %s: %s: %s", self.name(), tracker.sender_id, type(error).__name__, error)
-            dispatcher.utter_message(response="utter_store_problem")
+            say_store_error(dispatcher, tracker, error)
             # Nothing more specific to blame: the answer to the pending question, if any.
             requested = tracker.get_slot("requested_slot")
             cleared = slots_to_clear(error) or ((requested,) if requested else ())

@@ -2,8 +2,14 @@
 
 Columns: code,name_fa,name_en,category,color,size,price,stock,post — one row per
 variant. Colours, sizes and categories may be written in Persian, Finglish or
-English; they are stored as the vocabulary's canonical keys. A file with any bad
-row is rejected whole, with every bad line reported, so nothing is half-imported.
+English; they are stored as the vocabulary's canonical keys. ``post`` (a shortcode or
+media id) is kept exactly as written, only trimmed. A file with any bad row is rejected
+whole, with every bad line reported, so nothing is half-imported.
+
+Export guards formulas: a text cell starting with = + - @, a tab or a carriage return
+is written with a leading ' so a spreadsheet shows it instead of running it, and the
+importer takes that quote off again (a cell already starting with quotes before such a
+character gets one more, so every text reads back as it was, edge spaces trimmed as ever).
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from inventory_db import stock
-from inventory_db.errors import CatalogImportError, RowError
-from inventory_db.models import OrderItem, Product, Reservation, Variant
+from inventory_db.errors import CatalogImportError, RowError, TooLong
+from inventory_db.models import OrderItem, Product, Reservation, Variant, check_length
 from shoplang import vocabulary
 from shoplang.normalize import (
     canonical_color,
@@ -32,7 +38,10 @@ from shoplang.normalize import (
 
 COLUMNS = ("code", "name_fa", "name_en", "category", "color", "size", "price", "stock", "post")
 _REQUIRED = ("code", "name_fa", "name_en", "category", "color", "size", "price", "stock")
+_NUMBERS = ("price", "stock")
 _THOUSANDS = re.compile(r"[,\u066c\u060c_ ']")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_GUARD = "'"
 
 
 @dataclass(frozen=True)
@@ -63,14 +72,34 @@ class ImportSummary:
     variants_deactivated: int = 0
 
 
+def _guarded(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula, with a ' in front; numbers as they are."""
+    if isinstance(cell, str) and cell.lstrip(_GUARD).startswith(_FORMULA_START):
+        return _GUARD + cell
+    return cell
+
+
+def _unguarded(cell: str) -> str:
+    """The text the export guarded (see ``_guarded``), without its guard."""
+    return cell[1:] if cell.startswith(_GUARD) and cell.lstrip(_GUARD).startswith(_FORMULA_START) else cell
+
+
 def _whole_number(text: str) -> Optional[int]:
     cleaned = _THOUSANDS.sub("", to_ascii_digits(text.strip()))
-    return int(cleaned) if cleaned.isdigit() else None
+    # ASCII digits only: "²".isdigit() is True, and int("²") fails.
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() else None
 
 
 def _parse_row(line: int, raw: dict[str, Optional[str]]) -> tuple[Optional[CatalogRow], list[RowError]]:
-    value = {key: normalize_text(raw.get(key) or "") for key in COLUMNS}
+    cells = {key: raw.get(key) or "" for key in COLUMNS}
+    value = {key: cell if key in _NUMBERS else _unguarded(cell) for key, cell in cells.items()}
+    value = {key: cell.strip() if key == "post" else normalize_text(cell) for key, cell in value.items()}
     errors = [RowError(line, f"'{key}' is empty") for key in _REQUIRED if not value[key]]
+    for key, column in (("name_fa", Product.name_fa), ("name_en", Product.name_en), ("post", Product.post)):
+        try:
+            check_length(column, value[key])
+        except TooLong as error:
+            errors.append(RowError(line, str(error)))
     if errors:
         return None, errors
     code = canonical_product_code(value["code"])
@@ -111,11 +140,14 @@ def parse_catalog(stream: IO[str]) -> list[CatalogRow]:
     reader.fieldnames = header
     rows: list[CatalogRow] = []
     errors: list[RowError] = []
-    for raw in reader:
-        row, row_errors = _parse_row(reader.line_num, raw)
-        errors.extend(row_errors)
-        if row is not None:
-            rows.append(row)
+    try:
+        for raw in reader:
+            row, row_errors = _parse_row(reader.line_num, raw)
+            errors.extend(row_errors)
+            if row is not None:
+                rows.append(row)
+    except csv.Error as error:  # a cell over csv.field_size_limit(), a NUL byte...
+        raise CatalogImportError([*errors, RowError(reader.line_num + 1, f"not readable as CSV: {error}")]) from None
     errors.extend(_consistency_errors(rows))
     if not rows and not errors:
         errors.append(RowError(1, "the file has no product rows"))
@@ -264,7 +296,8 @@ def import_catalog(
 
 
 def export_catalog(session: Session, stream: IO[str]) -> int:
-    """Write the catalog on sale as a CSV the importer reads back unchanged; returns rows written."""
+    """Write the catalog on sale as a CSV the importer reads back unchanged, formula-like text
+    guarded (see the module's docstring); returns rows written."""
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     count = 0
@@ -273,8 +306,7 @@ def export_catalog(session: Session, stream: IO[str]) -> int:
     ).scalars()
     for product in products:
         for v in (v for v in product.variants if v.active):
-            writer.writerow(
-                (product.code, product.name_fa, product.name_en, product.category, v.color, v.size, v.price, v.on_hand, product.post or "")
-            )
+            cells = (product.code, product.name_fa, product.name_en, product.category, v.color, v.size)
+            writer.writerow([_guarded(cell) for cell in (*cells, v.price, v.on_hand, product.post or "")])
             count += 1
     return count

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from inventory_db import orders, reservations, stock
 from inventory_db.errors import InvalidOrder, OutOfStock, UnknownReservation
-from inventory_db.policy import ShippingMethod, ShopPolicy
+from inventory_db.policy import CustomerLimits, ShippingMethod, ShopPolicy, load_policy
 from inventory_db.reservations import ReservationInfo
 
 
@@ -46,21 +46,29 @@ def hold(
     replaces: Optional[int] = None,
     ttl: Optional[timedelta] = None,
     now: Optional[datetime] = None,
+    limits: Optional[CustomerLimits] = None,
 ) -> HoldOutcome:
     """Keep ``quantity`` units of the variant for this checkout, replacing its old hold.
 
     The old hold is released even when the new one cannot be had: the customer has
     moved on from it. A hold that already matches (and has not lapsed) is kept as is.
+    A new hold is within the shop's ``limits`` (default: the policy file's) or raises
+    CustomerLimitReached; this checkout's old hold does not count against them, and a
+    customer who may not place another unpaid order is told now, not at the summary.
     """
     now = stock.now_or(now)
+    limits = load_policy().limits if limits is None else limits
     if replaces is not None:
         current = _find(session, replaces)
         if current is not None and current.customer_id == customer_id and _matches(current, code, color, size, quantity, now):
             return HoldOutcome(current)
         release_hold(session, replaces, customer_id, now)
+    orders.check_unpaid_limit(session, customer_id, limits, now)
     try:
         with session.begin_nested():
-            return HoldOutcome(reservations.reserve(session, code, color, size, quantity, customer_id, ttl=ttl, now=now))
+            return HoldOutcome(
+                reservations.reserve(session, code, color, size, quantity, customer_id, ttl=ttl, now=now, limits=limits)
+            )
     except OutOfStock as short:
         return HoldOutcome(None, available=short.available)
 
@@ -134,7 +142,7 @@ def place(
 
     Idempotent per hold: a confirmation that arrives twice returns the first order.
     The store's errors (OutOfStock, ReservationNotActive, UnknownReservation,
-    InvalidOrder) are raised unchanged for the caller to answer.
+    InvalidOrder, TooLong, CustomerLimitReached) are raised unchanged for the caller to answer.
     """
     if customer.instagram_id.strip() != customer_id:
         raise InvalidOrder("the order's customer is not the checkout's customer")
@@ -148,4 +156,5 @@ def place(
         source=source,
         shipping_fee=priced.shipping_fee,
         actor=f"customer:{customer_id}",
+        limits=policy.limits,
     )

@@ -53,7 +53,7 @@ def _json(value: Any) -> str:
 def _whole(text: str, what: str, signed: bool = False) -> int:
     cleaned = to_ascii_digits(text.strip()).replace("\u2212", "-")
     body = cleaned[1:] if signed and cleaned[:1] in "+-" else cleaned
-    if not body.isdigit():
+    if not (body.isascii() and body.isdigit()):  # "²".isdigit() is True, and int("²") fails
         raise CliError(f"{what} '{text}' is not a whole number")
     return int(cleaned)
 
@@ -222,7 +222,9 @@ def cmd_orders_show(args: argparse.Namespace) -> None:
         return
     _print_order(order, full=True)
     for receipt in receipts:
-        print(f"  receipt {receipt.created_at:%Y-%m-%d %H:%M} UTC  {receipt.kind}: {receipt.content}")
+        kept = f"  kept as {receipt.file_path}" if receipt.file_path else ""
+        missing = f"  (image not kept: {receipt.file_error})" if receipt.file_error else ""
+        print(f"  receipt {receipt.created_at:%Y-%m-%d %H:%M} UTC  {receipt.kind}: {receipt.content}{kept}{missing}")
 
 
 def _order_step(step: Callable[..., orders.OrderInfo], **extra: Any) -> Callable[[argparse.Namespace], None]:
@@ -263,16 +265,30 @@ def cmd_restock_notified(args: argparse.Namespace) -> None:
     print(f"restock request #{done.id} ({done.customer_id}, {done.code} {done.color} {done.size}) marked notified")
 
 
+def _duration(seconds: int) -> str:
+    """"2 h 15 min", "1 d 3 h", "40 min", "<1 min"."""
+    minutes = seconds // 60
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min" if minutes else "<1 min"
+
+
 def cmd_handoff_list(args: argparse.Namespace) -> None:
+    """Longest-waiting first, with how long each has waited and when they last wrote."""
     with transaction(_session_factory()) as session:
-        found = handoffs.waiting(session)
+        found = handoffs.waiting_customers(session)
     if args.json:
         print(_json([asdict(h) for h in found]))
         return
     if not found:
         print("no customers waiting for you")
     for h in found:
-        print(f"{h.customer_id}  since {h.requested_at:%Y-%m-%d %H:%M} UTC  {h.message or ''}")
+        wrote = "" if h.last_message_seconds is None else f", last wrote {_duration(h.last_message_seconds)} ago"
+        since = f"since {h.requested_at:%Y-%m-%d %H:%M} UTC"
+        print(f"{h.customer_id}  waiting {_duration(h.waiting_seconds)} ({since}{wrote})  {h.message or ''}".rstrip())
 
 
 def cmd_handoff_release(args: argparse.Namespace) -> None:
@@ -400,23 +416,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run one owner command; returns the process exit code."""
+    """Run one owner command; returns the process exit code.
+
+    Every failure is one line on stderr and exit 1, never a traceback: whatever the
+    owner's files, database or arguments hold, the command says what went wrong.
+    """
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], None] = args.handler
     try:
         handler(args)
     except CatalogImportError as error:
-        print(f"shopctl: catalog not imported, nothing changed: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        message = f"catalog not imported, nothing changed: {_one_line(error)}"
     except (CliError, StoreError, OSError, ValueError) as error:
-        print(f"shopctl: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        message = _one_line(error)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        print(f"shopctl: database error, nothing changed: {reason} (is it migrated? shopctl db upgrade)", file=sys.stderr)
-        return EXIT_ERROR
-    return 0
+        reason = (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0]
+        unmigrated = "no such table" in reason or ("relation" in reason and "does not exist" in reason)
+        hint = " (is it migrated? shopctl db upgrade)" if unmigrated else ""
+        message = f"database error, nothing changed: {reason}{hint}"
+    except Exception as error:  # a missing driver, a migration tool's complaint, a bug
+        message = f"failed, nothing changed: {type(error).__name__}: {_one_line(error)}"
+    else:
+        return 0
+    print(f"shopctl: {message}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -108,3 +108,25 @@ class IllegalTransition(StoreError):
     def __init__(self, number: int, from_status: str, to_status: str) -> None:
         super().__init__(f"order {number} is {from_status} and cannot become {to_status}")
         self.number, self.from_status, self.to_status = number, from_status, to_status
+
+
+class TooLong(StoreError):
+    """A text longer than its column: refused before the database, where PostgreSQL would
+    fail with a DataError and SQLite would keep it whole. ``field`` is the value's name."""
+
+    def __init__(self, field: str, length: int, limit: int) -> None:
+        super().__init__(f"{field} is {length} characters long; at most {limit} are kept")
+        self.field, self.length, self.limit = field, length, limit
+
+
+class CustomerLimitReached(StoreError):
+    """One customer already has as many holds, held units or unpaid orders as the shop
+    allows (``shop_policy.yml``, ``limits``): ``current`` of ``allowed``."""
+
+    HOLDS = "holds"
+    UNITS = "units"
+    UNPAID_ORDERS = "unpaid_orders"
+
+    def __init__(self, customer_id: str, limit: str, current: int, allowed: int) -> None:
+        super().__init__(f"customer {customer_id} has {current} {limit.replace('_', ' ')}; {allowed} allowed")
+        self.customer_id, self.limit, self.current, self.allowed = customer_id, limit, current, allowed

@@ -15,7 +15,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory_db import stock
+from inventory_db import message_log, stock
 from inventory_db.errors import StoreError
 from inventory_db.models import Handoff
 
@@ -30,6 +30,19 @@ class HandoffInfo:
     requested_at: datetime
     released_at: Optional[datetime]
     released_by: Optional[str]
+
+
+@dataclass(frozen=True)
+class WaitingCustomer:
+    """A row of the owner's list: who asked, when, how long ago, and when they last wrote."""
+
+    id: int
+    customer_id: str
+    message: Optional[str]
+    requested_at: datetime
+    waiting_seconds: int  # since requested_at
+    last_message_at: Optional[datetime]  # from the Instagram channel's log; None on other channels
+    last_message_seconds: Optional[int]  # how long ago that was
 
 
 class NoOpenHandoff(StoreError):
@@ -74,7 +87,31 @@ def waiting(session: Session) -> list[HandoffInfo]:
     return [_info(handoff) for handoff in handoffs]
 
 
+def waiting_customers(session: Session, now: Optional[datetime] = None) -> list[WaitingCustomer]:
+    """The owner's list with how long each customer has waited, longest-waiting first."""
+    now = stock.now_or(now)
+
+    def seconds_since(moment: datetime) -> int:
+        return max(0, int((now - moment).total_seconds()))
+
+    rows = []
+    for h in waiting(session):
+        last = message_log.last_customer_message_at(session, h.customer_id)
+        rows.append(
+            WaitingCustomer(
+                h.id, h.customer_id, h.message, h.requested_at, seconds_since(h.requested_at),
+                last, None if last is None else seconds_since(last),
+            )
+        )
+    return rows
+
+
 def is_waiting(session: Session, customer_id: str) -> bool:
+    """True while the customer is on the owner's list: the assistant must not answer them.
+
+    The channel asks before every turn, and ``action_session_start`` when a new session
+    starts, so the bot stays quiet however long the owner takes.
+    """
     return _open(session, customer_id) is not None
 
 

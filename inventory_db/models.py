@@ -3,6 +3,10 @@
 Stock is never kept as a running "available" counter: availability is computed from
 units on hand, unexpired reservations and open orders (see ``stock``), and every
 change of those is written to ``stock_movements``, an append-only ledger.
+
+Money (toman) and unit counts are BIGINT: a 2.2 billion toman order is past
+INTEGER's 2,147,483,647 (prices in toman grow fast). Primary and foreign keys stay
+INTEGER (on SQLite only "INTEGER PRIMARY KEY" is the auto-numbered row id).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -24,12 +29,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from inventory_db.errors import TooLong
+
 Base = declarative_base()
 
 
 def utcnow() -> datetime:
     """Timestamps are stored in UTC."""
     return datetime.now(timezone.utc)
+
+
+def check_length(column: Any, value: Optional[str], field: Optional[str] = None) -> None:
+    """TooLong when ``value`` is longer than the String ``column`` (e.g. ``Order.address``) takes.
+
+    PostgreSQL refuses such a value with a DataError and SQLite keeps it whole, so the
+    store checks first and says which value and how long it may be.
+    """
+    limit = column.property.columns[0].type.length
+    if value is not None and len(value) > limit:
+        raise TooLong(field or column.key, len(value), limit)
 
 
 class UTCDateTime(TypeDecorator):
@@ -94,8 +112,8 @@ class Variant(Base):
     product_id = Column(Integer, ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True)
     color = Column(String(20), nullable=False)
     size = Column(String(10), nullable=False)
-    price = Column(Integer, nullable=False)
-    on_hand = Column(Integer, nullable=False, default=0)
+    price = Column(BigInteger, nullable=False)
+    on_hand = Column(BigInteger, nullable=False, default=0)
     active = Column(Boolean, nullable=False, default=True, server_default="1")
 
     product = relationship("Product", back_populates="variants")
@@ -118,9 +136,9 @@ class StockMovement(Base):
     color = Column(String(20), nullable=False)
     size = Column(String(10), nullable=False)
     reason = Column(String(20), nullable=False)
-    on_hand_delta = Column(Integer, nullable=False, default=0)
-    reserved_delta = Column(Integer, nullable=False, default=0)
-    allocated_delta = Column(Integer, nullable=False, default=0)
+    on_hand_delta = Column(BigInteger, nullable=False, default=0)
+    reserved_delta = Column(BigInteger, nullable=False, default=0)
+    allocated_delta = Column(BigInteger, nullable=False, default=0)
     actor = Column(String(100), nullable=False)
     note = Column(String(300), nullable=True)
     reservation_id = Column(Integer, ForeignKey("reservations.id", ondelete="SET NULL"), nullable=True)
@@ -144,8 +162,8 @@ class Reservation(Base):
     id = Column(Integer, primary_key=True)
     variant_id = Column(Integer, ForeignKey("variants.id"), nullable=False)
     customer_id = Column(String(64), nullable=False, index=True)
-    quantity = Column(Integer, nullable=False)
-    unit_price = Column(Integer, nullable=False)
+    quantity = Column(BigInteger, nullable=False)
+    unit_price = Column(BigInteger, nullable=False)
     status = Column(String(16), nullable=False)  # active, released, converted, expired
     expires_at = Column(UTCDateTime, nullable=False)
     order_id = Column(Integer, ForeignKey("orders.id"), nullable=True)
@@ -174,10 +192,10 @@ class Order(Base):
     address = Column(String(500), nullable=False)
     postal_code = Column(String(20), nullable=True)
     shipping_method = Column(String(40), nullable=False)
-    shipping_fee = Column(Integer, nullable=False, default=0)
+    shipping_fee = Column(BigInteger, nullable=False, default=0)
     source = Column(String(20), nullable=True)
-    subtotal = Column(Integer, nullable=False)
-    total = Column(Integer, nullable=False)
+    subtotal = Column(BigInteger, nullable=False)
+    total = Column(BigInteger, nullable=False)
     tracking_code = Column(String(64), nullable=True)
     payment_due_at = Column(UTCDateTime, nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -206,8 +224,8 @@ class OrderItem(Base):
     name_en = Column(String(200), nullable=False)
     color = Column(String(20), nullable=False)
     size = Column(String(10), nullable=False)
-    quantity = Column(Integer, nullable=False)
-    unit_price = Column(Integer, nullable=False)
+    quantity = Column(BigInteger, nullable=False)
+    unit_price = Column(BigInteger, nullable=False)
 
     order = relationship("Order", back_populates="items")
     variant = relationship("Variant")
@@ -258,7 +276,12 @@ class RestockRequest(Base):
 
 
 class PaymentReceipt(Base):
-    """What a customer sent as proof of a card-to-card payment: a text (tracking number) or an image."""
+    """What a customer sent as proof of a card-to-card payment: a text (tracking number) or an image.
+
+    For an image ``content`` is the address it came from (Meta's, which expires) and the
+    file kept in the store's media folder is ``file_path`` with its ``file_sha256``; when
+    it could not be fetched ``file_error`` says why and only the address is left.
+    """
 
     __tablename__ = "payment_receipts"
 
@@ -267,6 +290,9 @@ class PaymentReceipt(Base):
     customer_id = Column(String(64), nullable=False)
     kind = Column(String(10), nullable=False)  # text, image
     content = Column(String(2000), nullable=False)
+    file_path = Column(String(500), nullable=True)
+    file_sha256 = Column(String(64), nullable=True)
+    file_error = Column(String(200), nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     order = relationship("Order")

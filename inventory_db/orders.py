@@ -14,19 +14,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable, Optional, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from inventory_db import order_states, reservations, settings, stock
 from inventory_db.errors import (
+    CustomerLimitReached,
+    IllegalTransition,
     InvalidOrder,
     OutOfStock,
     ReservationNotActive,
     UnknownOrder,
     UnknownReservation,
 )
-from inventory_db.models import Counter, Order, OrderItem, OrderStatusChange, Reservation, Variant
+from inventory_db.models import Counter, Order, OrderItem, OrderStatusChange, check_length
+from inventory_db.policy import CustomerLimits
 from shoplang.normalize import canonical_order_number, to_ascii_digits
 
 FIRST_ORDER_NUMBER = 1001
@@ -148,6 +151,12 @@ def _clean_customer(customer: Customer) -> Customer:
     missing = [name for name in ("instagram_id", "name", "phone", "address") if not str(getattr(customer, name) or "").strip()]
     if missing:
         raise InvalidOrder(f"the order needs the customer's {', '.join(missing)}")
+    name, address = " ".join(customer.name.split()), " ".join(customer.address.split())
+    check_length(Order.customer_id, customer.instagram_id.strip())
+    check_length(Order.customer_name, name)
+    check_length(Order.phone, customer.phone, "phone")
+    check_length(Order.address, address)
+    check_length(Order.postal_code, customer.postal_code, "postal_code")
     phone = _PHONE_SEPARATORS.sub("", to_ascii_digits(customer.phone))
     if not _PHONE.fullmatch(phone):
         raise InvalidOrder(f"'{customer.phone}' is not a phone number")
@@ -157,11 +166,7 @@ def _clean_customer(customer: Customer) -> Customer:
         if not _POSTAL_CODE.fullmatch(postal_code):
             raise InvalidOrder(f"'{customer.postal_code}' is not a postal code")
     return Customer(
-        instagram_id=customer.instagram_id.strip(),
-        name=" ".join(customer.name.split()),
-        phone=phone,
-        address=" ".join(customer.address.split()),
-        postal_code=postal_code,
+        instagram_id=customer.instagram_id.strip(), name=name, phone=phone, address=address, postal_code=postal_code
     )
 
 
@@ -214,14 +219,17 @@ def place_order(
     actor: str,
     now: Optional[datetime] = None,
     payment_window: Optional[timedelta] = None,
+    limits: Optional[CustomerLimits] = None,
 ) -> OrderInfo:
     """Place an order from the customer's holds and/or items; the same key gives the same order.
 
     Holds become the order's allocation at the price they were made at; items are
-    taken from what is available now at today's price. All variant rows involved are
-    locked (in id order) before anything is checked, so placing never oversells and a
-    second call with the same ``idempotency_key``, even a concurrent one, returns the
-    first order without touching stock again.
+    taken from what is available now at today's price. The holds and then all variant
+    rows involved are locked (in id order, the store's lock order) before anything is
+    checked, so placing never oversells and a second call with the same
+    ``idempotency_key``, even a concurrent one, returns the first order without
+    touching stock again. ``limits``: refuse a new order to a customer with as many
+    unpaid orders as allowed (a customer's checkout passes the shop's).
     """
     key = (idempotency_key or "").strip()
     if not key:
@@ -238,6 +246,7 @@ def place_order(
         raise InvalidOrder("an order needs at least one item")
     if not shipping_method or not shipping_method.strip():
         raise InvalidOrder("an order needs a shipping method")
+    check_length(Order.shipping_method, shipping_method.strip())
     if source is not None and source not in SOURCES:
         raise InvalidOrder(f"unknown order source '{source}' (known: {', '.join(SOURCES)})")
     if isinstance(shipping_fee, bool) or not isinstance(shipping_fee, int) or shipping_fee < 0:
@@ -251,26 +260,20 @@ def place_order(
         (stock.find_variant(session, i.code, i.color, i.size, sellable=True), reservations.check_quantity(i.quantity))
         for i in items
     ]
-    hold_variants = []
+    locked = reservations.lock_holds(session, reservation_ids)
     for reservation_id in reservation_ids:
-        reservation = session.get(Reservation, reservation_id)
-        if reservation is None or reservation.customer_id != customer.instagram_id:
+        if reservation_id not in locked or locked[reservation_id].customer_id != customer.instagram_id:
             raise UnknownReservation(reservation_id)
-        hold_variants.append(reservation.variant_id)
-    variants = stock.lock_variants(session, [v.id for v, _ in wanted] + hold_variants)
+    holds = list(locked.values())
+    variants = stock.lock_variants(session, [v.id for v, _ in wanted] + [h.variant_id for h in holds])
 
     # A same-key twin may have committed while this one waited for the locks.
     existing = _by_key(session, key)
     if existing is not None:
         return _existing(existing, customer)
+    if limits is not None:
+        check_unpaid_limit(session, customer.instagram_id, limits, now)
 
-    holds = session.execute(
-        select(Reservation)
-        .options(joinedload(Reservation.variant).joinedload(Variant.product))
-        .where(Reservation.id.in_(list(reservation_ids)))
-        .order_by(Reservation.id)
-        .execution_options(populate_existing=True)
-    ).scalars().all() if reservation_ids else []
     needed: dict[int, int] = defaultdict(int)  # units to take from what is available now
     for hold in holds:
         if hold.status != reservations.ACTIVE:
@@ -337,6 +340,22 @@ def place_order(
     return _info(order)
 
 
+def check_unpaid_limit(
+    session: Session, customer_id: str, limits: CustomerLimits, now: Optional[datetime] = None
+) -> None:
+    """CustomerLimitReached when the customer already has as many orders awaiting payment
+    (within their deadline) as one customer may."""
+    unpaid = session.execute(
+        select(func.count()).where(
+            Order.customer_id == customer_id,
+            Order.status == order_states.AWAITING_PAYMENT,
+            Order.payment_due_at > stock.now_or(now),
+        )
+    ).scalar_one()
+    if unpaid >= limits.max_unpaid_orders:
+        raise CustomerLimitReached(customer_id, CustomerLimitReached.UNPAID_ORDERS, unpaid, limits.max_unpaid_orders)
+
+
 def get_order(session: Session, number: int) -> OrderInfo:
     return _info(_load(session, number))
 
@@ -378,11 +397,20 @@ def _transition(
     now: Optional[datetime],
     note: Optional[str] = None,
     tracking_code: Optional[str] = None,
+    expect_status: Optional[str] = None,
 ) -> OrderInfo:
-    """Move an order to ``to_status`` and move its stock accordingly, or raise IllegalTransition."""
+    """Move an order to ``to_status`` and move its stock accordingly, or raise IllegalTransition.
+
+    ``expect_status``: only from this status, checked under the row lock (a customer's
+    cancel must not catch an order the owner marked paid a moment before).
+    """
+    check_length(OrderStatusChange.note, note)
+    check_length(Order.tracking_code, tracking_code)
     now = stock.now_or(now)
     order = _load(session, number, lock=True)
     from_status = order.status
+    if expect_status is not None and from_status != expect_status:
+        raise IllegalTransition(order.number, from_status, to_status)
     order_states.check_transition(order.number, from_status, to_status)
     by_variant: dict[int, int] = defaultdict(int)
     for item in order.items:
@@ -419,7 +447,7 @@ def _transition(
     order.updated_at = now
     order.changes.append(
         OrderStatusChange(
-            from_status=from_status, to_status=to_status, actor=actor[:100], note=note[:300] if note else None,
+            from_status=from_status, to_status=to_status, actor=actor[:100], note=note or None,
             created_at=now,
         )
     )
@@ -445,10 +473,18 @@ def deliver(session: Session, number: int, actor: str, now: Optional[datetime] =
 
 
 def cancel_order(
-    session: Session, number: int, actor: str, note: Optional[str] = None, now: Optional[datetime] = None
+    session: Session,
+    number: int,
+    actor: str,
+    note: Optional[str] = None,
+    now: Optional[datetime] = None,
+    expect_status: Optional[str] = None,
 ) -> OrderInfo:
-    """Cancel an order before it ships; its units go back on sale."""
-    return _transition(session, number, order_states.CANCELLED, actor, now, note)
+    """Cancel an order before it ships; its units go back on sale.
+
+    With ``expect_status``, only an order still in that status (else IllegalTransition).
+    """
+    return _transition(session, number, order_states.CANCELLED, actor, now, note, expect_status=expect_status)
 
 
 def return_order(
@@ -461,18 +497,23 @@ def return_order(
 def expire_overdue(session: Session, now: Optional[datetime] = None, actor: str = "sweeper") -> list[int]:
     """Mark unpaid orders past their deadline expired; returns their numbers.
 
-    Their units already stopped counting at the deadline; this records it.
+    Their units already stopped counting at the deadline; this records it. In the store's
+    lock order: every overdue order, then all their variants, then the steps. Locking one
+    order's variants before the next order would wait in a circle with a ``mark_paid`` of
+    that next order, which holds it and waits for a variant the sweeper has.
     """
     now = stock.now_or(now)
+    # FOR UPDATE re-checks the condition on a row changed meanwhile: a just-paid order drops out.
     numbers = session.execute(
         select(Order.number)
         .where(Order.status == order_states.AWAITING_PAYMENT, Order.payment_due_at <= now)
-        .order_by(Order.number)
+        .order_by(Order.id)
+        .with_for_update(key_share=True)
     ).scalars().all()
-    expired = []
+    if numbers:
+        stock.lock_variants(session, session.execute(
+            select(OrderItem.variant_id).join(Order).where(Order.number.in_(numbers))
+        ).scalars().all())
     for number in numbers:
-        order = _load(session, number, lock=True)
-        if order.status == order_states.AWAITING_PAYMENT and order.payment_due_at <= now:
-            _transition(session, number, order_states.EXPIRED, actor, now, "not paid by the deadline")
-            expired.append(number)
-    return expired
+        _transition(session, number, order_states.EXPIRED, actor, now, "not paid by the deadline")
+    return list(numbers)

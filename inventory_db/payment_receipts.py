@@ -2,11 +2,16 @@
 it pays for, so the owner checks it against the bank and runs ``orders mark-paid``.
 
 A receipt goes to the customer's most recent order still awaiting payment; with no
-such order there is nothing to attach it to and the assistant says so.
+such order there is nothing to attach it to and the assistant says so. An image comes
+as an address on Meta's CDN, which expires: the image itself is kept in the store's
+media folder (``settings.receipts_dir``), named by its sha256, or why it could not be.
 """
 
 from __future__ import annotations
 
+import hashlib
+import mimetypes
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
@@ -14,7 +19,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory_db import stock
+from inventory_db import settings, stock
 from inventory_db.models import Order, PaymentReceipt
 from inventory_db.order_states import AWAITING_PAYMENT
 
@@ -32,11 +37,24 @@ class ReceiptInfo:
     kind: str
     content: str
     created_at: datetime
+    file_path: Optional[str] = None
+    file_sha256: Optional[str] = None
+    file_error: Optional[str] = None  # an image that could not be kept: why
+
+
+@dataclass(frozen=True)
+class ReceiptImage:
+    """A receipt image as fetched: its bytes and content type, or why there are none."""
+
+    data: Optional[bytes] = None
+    content_type: Optional[str] = None
+    error: Optional[str] = None
 
 
 def _info(receipt: PaymentReceipt) -> ReceiptInfo:
     return ReceiptInfo(
-        receipt.id, receipt.order.number, receipt.order.total, receipt.kind, receipt.content, receipt.created_at
+        receipt.id, receipt.order.number, receipt.order.total, receipt.kind, receipt.content, receipt.created_at,
+        receipt.file_path, receipt.file_sha256, receipt.file_error,
     )
 
 
@@ -67,6 +85,41 @@ def record_receipt(
         order=order, customer_id=customer_id, kind=kind, content=content, created_at=stock.now_or(now)
     )
     session.add(receipt)
+    session.flush()
+    return _info(receipt)
+
+
+def _keep(data: bytes, content_type: Optional[str]) -> tuple[str, str]:
+    """Write the image under the media folder as <sha256><extension>; (path, sha256).
+
+    Named by content, so the same image sent twice is one file; written to a temporary
+    name and renamed, so a crash never leaves half an image under the real name.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    folder = settings.receipts_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{sha256}{mimetypes.guess_extension(content_type or '') or ''}"
+    if not path.exists():
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    return str(path), sha256
+
+
+def attach_image(session: Session, receipt_id: int, image: ReceiptImage) -> ReceiptInfo:
+    """Keep a receipt's image in the media folder and record its path and sha256, or record
+    why it is missing (the address stays the receipt's content either way)."""
+    receipt = session.get(PaymentReceipt, receipt_id)
+    if receipt is None:
+        raise ValueError(f"no receipt {receipt_id}")
+    error = image.error or "no image"
+    if image.data:
+        try:
+            receipt.file_path, receipt.file_sha256 = _keep(image.data, image.content_type)
+            error = None
+        except OSError as failed:  # a full or read-only disk: the address is still kept
+            error = f"not saved: {failed.strerror or failed}"
+    receipt.file_error = error[:200] if error else None
     session.flush()
     return _info(receipt)
 

@@ -1,4 +1,5 @@
-"""The shop's policy file: shipping methods and fees, returns, payment, in both languages.
+"""The shop's policy file: shipping methods and fees, returns, payment, in both languages,
+and how much one customer may hold or leave unpaid at once.
 
 The owner edits shop_policy.yml; the assistant quotes it. Loaded and checked once per
 process, so a mistake in the file stops the action server with a clear message
@@ -36,6 +37,18 @@ class ShippingMethod:
 
 
 @dataclass(frozen=True)
+class CustomerLimits:
+    """What one customer may keep at once, so no one can take a product off sale by holding
+    it or by ordering without paying. Units default to one hold's maximum
+    (``reservations.MAX_QUANTITY``), so a single checkout the quantity question accepts is
+    never refused by it."""
+
+    max_open_holds: int = 3
+    max_units_held: int = 20
+    max_unpaid_orders: int = 2
+
+
+@dataclass(frozen=True)
 class ShopPolicy:
     shipping_methods: tuple[ShippingMethod, ...]
     free_shipping_over: Optional[int]
@@ -44,6 +57,7 @@ class ShopPolicy:
     payment_text: dict[str, str]
     payment_method: str
     payment: dict[str, Any]
+    limits: CustomerLimits = CustomerLimits()
 
     def shipping_method(self, text: str) -> Optional[ShippingMethod]:
         """The method a customer's words name ("پست", "peyk", "courier"), if any."""
@@ -65,6 +79,21 @@ def _texts(section: dict[str, Any], name: str) -> dict[str, str]:
     if not all(texts.values()):
         raise PolicyError(f"{name}: both text_fa and text_en are needed")
     return texts
+
+
+def _limits(section: Any) -> CustomerLimits:
+    """The ``limits`` section; any limit left out keeps its default."""
+    if section is None:
+        return CustomerLimits()
+    if not isinstance(section, dict):
+        raise PolicyError("limits: expected max_open_holds, max_units_held, max_unpaid_orders")
+    unknown = set(section) - set(CustomerLimits.__dataclass_fields__)
+    if unknown:
+        raise PolicyError(f"limits: unknown setting(s) {', '.join(sorted(unknown))}")
+    for name, value in section.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise PolicyError(f"limits.{name} must be a whole number from 1, not {value!r}")
+    return CustomerLimits(**section)
 
 
 def parse_policy(data: dict[str, Any]) -> ShopPolicy:
@@ -103,6 +132,7 @@ def parse_policy(data: dict[str, Any]) -> ShopPolicy:
         payment_text=_texts(payment, "payment"),
         payment_method=method,
         payment=dict(payment),
+        limits=_limits(data.get("limits")),
     )
 
 

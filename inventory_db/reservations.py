@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import Collection, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from inventory_db import settings, stock
-from inventory_db.errors import InvalidQuantity, OutOfStock, ReservationNotActive, UnknownReservation
-from inventory_db.models import Reservation, Variant
+from inventory_db.errors import (
+    CustomerLimitReached,
+    InvalidQuantity,
+    OutOfStock,
+    ReservationNotActive,
+    UnknownReservation,
+)
+from inventory_db.models import Reservation, Variant, check_length
+from inventory_db.policy import CustomerLimits
 
 ACTIVE = stock.ACTIVE
 RELEASED = "released"
@@ -78,6 +85,20 @@ def check_quantity(quantity: object) -> int:
     return quantity
 
 
+def check_hold_limits(session: Session, customer_id: str, quantity: int, limits: CustomerLimits, now: datetime) -> None:
+    """CustomerLimitReached when one more hold, or ``quantity`` more units, is past what one
+    customer may keep at once; lapsed holds do not count."""
+    holds, units = session.execute(
+        select(func.count(), func.coalesce(func.sum(Reservation.quantity), 0)).where(
+            Reservation.customer_id == customer_id, Reservation.status == ACTIVE, Reservation.expires_at > now
+        )
+    ).one()
+    if holds >= limits.max_open_holds:
+        raise CustomerLimitReached(customer_id, CustomerLimitReached.HOLDS, holds, limits.max_open_holds)
+    if units + quantity > limits.max_units_held:
+        raise CustomerLimitReached(customer_id, CustomerLimitReached.UNITS, int(units), limits.max_units_held)
+
+
 def reserve(
     session: Session,
     code: str,
@@ -88,20 +109,26 @@ def reserve(
     ttl: Optional[timedelta] = None,
     actor: Optional[str] = None,
     now: Optional[datetime] = None,
+    limits: Optional[CustomerLimits] = None,
 ) -> ReservationInfo:
     """Hold ``quantity`` units of a variant for ``customer_id`` until the TTL runs out.
 
     OutOfStock (with ``available``) when fewer are free. The variant row is locked
     before availability is summed, so two customers can never both get the last unit.
+    ``limits``: what one customer may hold (a customer's checkout passes the shop's);
+    None for callers that hold on the shop's behalf, such as benchmarks.
     """
     check_quantity(quantity)
     if not customer_id:
         raise ValueError("a reservation needs the customer's id")
+    check_length(Reservation.customer_id, customer_id)
     ttl = settings.reservation_ttl() if ttl is None else ttl
     if ttl <= timedelta(0):
         raise ValueError("a reservation's ttl must be positive")
     now = stock.now_or(now)
     variant = stock.find_variant(session, code, color, size, lock=True, sellable=True)
+    if limits is not None:
+        check_hold_limits(session, customer_id, quantity, limits, now)
     available = stock.available_units(session, variant, now)
     if available < quantity:
         raise OutOfStock(variant.product.code, variant.color, variant.size, quantity, available)
@@ -148,6 +175,22 @@ def _load(session: Session, reservation_id: int) -> Reservation:
     if reservation is None:
         raise UnknownReservation(reservation_id)
     return reservation
+
+
+def lock_holds(session: Session, reservation_ids: Collection[int]) -> dict[int, Reservation]:
+    """Lock these holds in id order, first in the store's lock order (see ``stock``), and
+    return them fresh with their variants; ids with no hold are left out."""
+    if not reservation_ids:
+        return {}
+    rows = session.execute(
+        select(Reservation)
+        .options(joinedload(Reservation.variant).joinedload(Variant.product))
+        .where(Reservation.id.in_(sorted(set(reservation_ids))))
+        .order_by(Reservation.id)
+        .with_for_update(of=Reservation, key_share=True)
+        .execution_options(populate_existing=True)
+    ).scalars()
+    return {reservation.id: reservation for reservation in rows}
 
 
 def get_reservation(session: Session, reservation_id: int) -> ReservationInfo:

@@ -12,7 +12,9 @@ audit trail, and the sums the tests check against the live numbers.
 Race safety: every path that can lower availability first locks the variant row
 (``lock_variants``: SELECT … FOR NO KEY UPDATE on PostgreSQL; on SQLite the engine
 begins each transaction with BEGIN IMMEDIATE, which already serialises writers),
-then computes and writes inside the same transaction.
+then computes and writes inside the same transaction. Rows of several kinds are
+locked in one order everywhere (``LOCK ORDER`` below), so no two transactions wait
+for each other in a circle.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from inventory_db import order_states
 from inventory_db.errors import InvalidQuantity, StockCommitted, UnknownProduct, UnknownVariant
-from inventory_db.models import Order, OrderItem, Product, Reservation, StockMovement, Variant, utcnow
+from inventory_db.models import Order, OrderItem, Product, Reservation, StockMovement, Variant, check_length, utcnow
 from shoplang.normalize import canonical_color, canonical_product_code, canonical_size
 
 # Why units moved. The first group is the owner's, the rest follow customers and orders.
@@ -143,6 +145,13 @@ def find_variant(
     return variant
 
 
+# LOCK ORDER, on PostgreSQL (SQLite serialises writers at BEGIN IMMEDIATE). A transaction
+# that locks rows of several kinds takes them in this order, each kind by ascending id:
+#   1. reservations (placing an order from holds, releasing or sweeping holds),
+#   2. orders (status steps, the sweeper: every overdue order before any variant),
+#   3. variants (``lock_variants``),
+#   4. the order-number counter (placement only).
+# Taking a kind earlier in the list while holding a later one can deadlock with another path.
 def lock_variants(session: Session, variant_ids: Collection[int]) -> dict[int, Variant]:
     """Lock these variant rows in id order (no deadlocks) and return them fresh."""
     if not variant_ids:
@@ -225,6 +234,7 @@ def record(
     """Append one movement to the ledger (the caller has already changed the numbers)."""
     if reason not in REASONS:
         raise ValueError(f"unknown stock movement reason {reason!r}")
+    check_length(StockMovement.note, note)
     session.add(
         StockMovement(
             variant_id=variant.id,
@@ -236,7 +246,7 @@ def record(
             reserved_delta=reserved,
             allocated_delta=allocated,
             actor=actor[:100],
-            note=note[:300] if note else None,
+            note=note or None,
             order_id=order_id,
             reservation_id=reservation_id,
             created_at=now_or(now),

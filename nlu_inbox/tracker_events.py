@@ -66,7 +66,9 @@ def tracker_url_from_endpoints(path: Path = Path("endpoints.yml")) -> str:
     except (OSError, yaml.YAMLError) as error:
         raise InboxError(f"cannot read {path}: {error}") from None
     store = config.get("tracker_store") if isinstance(config, dict) else None
-    if not isinstance(store, dict) or str(store.get("type", "")).upper() != "SQL":
+    kind = str(store.get("type", "")) if isinstance(store, dict) else ""
+    # Rasa's own "SQL", or a subclass of it named by module path (channels.turn_guard's).
+    if kind.upper() != "SQL" and not kind.endswith("SQLTrackerStore"):
         raise InboxError(f"{path} has no SQL tracker_store; pass --tracker-db URL")
 
     def value(key: str) -> Optional[str]:

@@ -95,3 +95,16 @@ def quantity(count: int, language: Language) -> str:
     if language == "fa":
         return f"{format_number(count, language)} عدد"
     return f"{count} piece" if count == 1 else f"{count} pieces"
+
+
+def order_line(quantity: int, name: str, code: str, color: str, size: str, language: Language) -> str:
+    """One line of an order as ordered: "۱ × مانتو کتان B-21 مشکی L" / "1 × Linen manteau B-21 black L"."""
+    parts = [f"{format_number(quantity, language)} ×", name, code, color_name(color, language)]
+    if size != "free":
+        parts.append(size_name(size, language))
+    return " ".join(parts)
+
+
+def order_choice(order_number: str, items: str, total: str, language: Language) -> str:
+    """One order among several to choose from: "۱۰۴۲: ۱ × مانتو کتان B-21 مشکی L، ۱٬۲۵۰٬۰۰۰ تومان"."""
+    return f"{order_number}: {items}{_LIST_SEPARATOR[language]}{total}"

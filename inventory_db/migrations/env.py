@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 import inventory_db
 from inventory_db.database import database_url, make_engine
@@ -27,12 +28,31 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """Switch SQLite's foreign keys; the pragma is ignored inside a transaction, so it goes
+    to the driver's connection before SQLAlchemy begins one."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def run_migrations_online() -> None:
+    """On SQLite with foreign keys off: a batch migration rebuilds a table by copy, drop and
+    rename, and dropping it with them on would delete or refuse every row that refers to it
+    (order items, receipts, movements). The keys are checked before the migration commits."""
     engine = make_engine(url)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys (table, row, parent): {broken[:3]}")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
     engine.dispose()
 
 

@@ -26,7 +26,8 @@ from actions.checkout_questions import (
     ActionAskShippingMethod,
     ActionAskSize,
 )
-from actions.orders import ActionCancelOrder, ActionOrderStatus
+from actions.cancel_order import ActionAskCancelOrder, ActionCancelOrder
+from actions.orders import ActionOrderStatus
 from actions.policy import ActionAnswerPolicy
 from inventory_db import orders, stock
 from inventory_db.database import transaction
@@ -328,7 +329,9 @@ async def test_order_status_and_cancelling_an_unpaid_order(store: sessionmaker) 
     assert (messages[0]["response"], messages[0]["status"]) == ("utter_order_status", "در انتظار پرداخت")
     messages, _, _ = await run(ActionOrderStatus(), tracker({}, intent="ask_order_status", sender="someone-else", in_checkout=False))
     assert messages[0]["response"] == "utter_no_order"  # never another customer's order
-    messages, _, _ = await run(ActionCancelOrder(), tracker({}, intent="cancel", in_checkout=False))
+    messages, slots, _ = await run(ActionAskCancelOrder(), tracker({}, intent="cancel", in_checkout=False))
+    assert messages[0]["response"] == "utter_confirm_cancel_order"  # asks first
+    messages, _, _ = await run(ActionCancelOrder(), tracker(slots, intent="affirm", in_checkout=False))
     assert messages[0]["response"] == "utter_order_cancelled"
     assert available(store, "B-21", "black", "L") == 3
 
@@ -342,7 +345,7 @@ async def test_shipped_orders_show_tracking_and_cannot_be_cancelled(store: sessi
         orders.ship(session, 1001, "TRK123", actor="owner")
     messages, _, _ = await run(ActionOrderStatus(), tracker({}, intent="ask_order_status", in_checkout=False))
     assert (messages[0]["response"], messages[0]["tracking_code"]) == ("utter_order_shipped", "TRK123")
-    messages, _, _ = await run(ActionCancelOrder(), tracker({}, intent="cancel", in_checkout=False))
+    messages, _, _ = await run(ActionAskCancelOrder(), tracker({}, intent="cancel", in_checkout=False))
     assert messages[0]["response"] == "utter_order_cannot_cancel"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -162,3 +163,50 @@ def test_replace_keeps_products_with_orders_off_sale_and_deletes_the_rest(store:
         back = catalog.get_product(session, "B-21")
     assert [(v.color, v.size, v.available) for v in back.variants] == [("black", "L", 3)]
     assert_ledger_matches(store)
+
+
+def test_post_shortcodes_are_kept_as_written(session_factory: sessionmaker) -> None:
+    """Shortcodes are case-sensitive base64: no letter-run collapsing, only the edges trimmed."""
+    _import(
+        session_factory,
+        HEADER + "B-1,شال,Shawl,shawl,black,free,320000,2, DBkkkq2 \n" + "B-2,شال دو,Shawl two,shawl,black,free,320000,2,-Aaaa_Zz9\n",
+    )
+    with transaction(session_factory) as session:
+        assert [catalog.get_product(session, code).post for code in ("B-1", "B-2")] == ["DBkkkq2", "-Aaaa_Zz9"]
+
+
+def test_export_guards_formulas_and_reads_them_back(session_factory: sessionmaker) -> None:
+    names = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+98 shawl", "@home", "'=quoted by hand", "-50% off"]
+    _import(session_factory, HEADER + "".join(
+        f"B-{n},شال {n},Shawl,shawl,black,free,320000,{n},-Post{n}\n" for n in range(1, len(names) + 1)
+    ))
+    with transaction(session_factory) as session:
+        for n, name in enumerate(names, start=1):
+            session.execute(select(Product).where(Product.code == f"B-{n}")).scalar_one().name_en = name
+    out = io.StringIO()
+    with transaction(session_factory) as session:
+        catalog_csv.export_catalog(session, out)
+    exported = list(csv.reader(io.StringIO(out.getvalue())))[1:]
+    assert [cell for row in exported for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    assert [row[2] for row in exported] == ["'" + name for name in names]
+    assert [row[6:8] for row in exported] == [["320000", str(n)] for n in range(1, 6)]  # numbers stay numbers
+    read = catalog_csv.parse_catalog(io.StringIO(out.getvalue()))
+    assert [(row.name_en, row.post) for row in read] == [(name, f"-Post{n}") for n, name in enumerate(names, start=1)]
+
+
+@pytest.mark.parametrize(
+    "row, reason",
+    [
+        ("B-1,شال,Shawl,shawl,black,free,²,2,", "price '²' is not a positive whole number"),
+        ("B-1,شال,Shawl,shawl,black,free,100,³,", "stock '³' is not a whole number"),
+        ("B-1," + "شال " * 50 + "نخی,Shawl,shawl,black,free,100,2,", "name_fa is 203 characters long; at most 200"),
+        ("B-1,شال,Shawl,shawl,black,free,100,2," + "C" * 65, "post is 65 characters long; at most 64"),
+        ("B-1,شال,\"" + "x" * 200_000 + "\",shawl,black,free,100,2,", "not readable as CSV: field larger than field limit"),
+    ],
+    ids=["superscript price", "superscript stock", "long name", "long post", "cell over 128 KB"],
+)
+def test_cells_the_store_cannot_take_are_row_errors(session_factory: sessionmaker, row: str, reason: str) -> None:
+    with pytest.raises(CatalogImportError) as raised:
+        _import(session_factory, HEADER + "B-9,شال,Shawl,shawl,black,free,100,2,\n" + row + "\n")
+    assert [(error.line, reason in error.reason) for error in raised.value.errors] == [(3, True)]
+    assert _counts(session_factory) == (0, 0)

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import reservations
+from inventory_db import cli, reservations
 from inventory_db.database import make_engine, make_session_factory
 from inventory_db.models import utcnow
 from tests.conftest import DEMO_CATALOG
@@ -187,3 +187,51 @@ def test_cli_on_postgres(postgres_url: str, factory_for: Callable[[str], session
     assert [(v["allocated"], v["available"]) for v in shown["variants"] if (v["color"], v["size"]) == ("black", "L")] == [(2, 1)]
     assert shopctl("orders", "mark-paid", "1001", url=postgres_url).returncode == 0
     assert [o["status"] for o in json.loads(shopctl("orders", "list", "--json", url=postgres_url).stdout)] == ["paid"]
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str, str]]:
+    """name → (DATABASE_URL, argv, what the one line says), for files and databases shopctl cannot use."""
+    header = "code,name_fa,name_en,category,color,size,price,stock,post\n"
+    superscript = tmp_path / "superscript.csv"
+    superscript.write_text(header + "B-1,شال,Shawl,shawl,black,free,²,2,\n", encoding="utf-8")
+    huge = tmp_path / "huge.csv"
+    huge.write_text(header + 'B-1,شال,"' + "x" * 140_000 + '",shawl,black,free,100,2,\n', encoding="utf-8")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database file " * 10)
+    migrated = f"sqlite:///{tmp_path / 'shop.db'}"
+    return {
+        "superscript price": (migrated, ["catalog", "import", str(superscript)], "line 2: price '²'"),
+        "cell over 128 KB": (migrated, ["catalog", "import", str(huge)], "line 2: not readable as CSV: field larger"),
+        "missing file": (migrated, ["catalog", "import", str(tmp_path / "nope.csv")], "no such file"),
+        "superscript count": (migrated, ["stock", "set", "B-21", "black", "L", "²"], "quantity '²' is not a whole number"),
+        "not a database": (f"sqlite:///{garbage}", ["orders", "list"], "database error, nothing changed: file is not a database"),
+        "a folder": (f"sqlite:///{tmp_path}", ["orders", "list"], "unable to open database file"),
+        "no driver": ("mysql+nosuchdriver://shop@localhost/shop", ["orders", "list"], "database error"),
+        "unknown migration": (migrated, ["db", "upgrade", "9999"], "Can't locate revision"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["superscript price", "cell over 128 KB", "missing file", "superscript count", "not a database", "a folder",
+     "no driver", "unknown migration"],
+)
+def test_every_failure_is_one_line_and_exit_1(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, argv, says = _bad_inputs(tmp_path)[case]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'shop.db'}")
+    assert cli.main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(argv) == 1
+    out, err = capsys.readouterr()
+    assert len(err.splitlines()) == 1 and err.startswith("shopctl: ") and says in err, err
+    assert "Traceback" not in out + err
+
+
+def test_a_failure_in_a_real_process_is_one_line_without_traceback(tmp_path: Path) -> None:
+    url, argv, says = _bad_inputs(tmp_path)["cell over 128 KB"]
+    assert shopctl("db", "upgrade", url=url).returncode == 0
+    result = shopctl(*argv, url=url)
+    assert result.returncode == 1 and says in _one_line_failure(result) and "Traceback" not in result.stderr

@@ -7,13 +7,14 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Iterator
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import handoffs, orders, payment_receipts
+from inventory_db import cli, handoffs, message_log, orders, payment_receipts
 from inventory_db.database import transaction
 from inventory_db.orders import Customer, ItemRequest
 
@@ -38,6 +39,53 @@ def test_a_handoff_is_one_per_waiting_customer_and_release_ends_it(demo_store: s
             handoffs.release(session, "ig-7", actor="owner")
         # Asking again later is a new hand-off.
         assert handoffs.request_handoff(session, "ig-7").id != first.id
+
+
+def test_is_waiting_says_whether_the_assistant_must_stay_quiet(demo_store: sessionmaker) -> None:
+    with transaction(demo_store) as session:
+        assert not handoffs.is_waiting(session, "ig-7")
+        handoffs.request_handoff(session, "ig-7")
+        assert handoffs.is_waiting(session, "ig-7") and not handoffs.is_waiting(session, "ig-8")
+        handoffs.release(session, "ig-7", actor="owner")
+        assert not handoffs.is_waiting(session, "ig-7")
+
+
+def test_the_owners_list_says_how_long_each_customer_has_waited(demo_store: sessionmaker) -> None:
+    now = datetime(2026, 5, 20, 12, 0, tzinfo=timezone.utc)
+    with transaction(demo_store) as session:
+        handoffs.request_handoff(session, "ig-7", "human please", now=now - timedelta(hours=2, minutes=15))
+        handoffs.request_handoff(session, "ig-8", now=now - timedelta(seconds=20))
+        message_log.touch_customer(session, "ig-7", now - timedelta(minutes=10))  # wrote again since
+    with transaction(demo_store) as session:
+        rows = handoffs.waiting_customers(session, now=now)
+    assert [(r.customer_id, r.waiting_seconds, r.last_message_seconds) for r in rows] == [
+        ("ig-7", 8100, 600),
+        ("ig-8", 20, None),  # never wrote through the Instagram channel
+    ]
+    assert rows[0].last_message_at == now - timedelta(minutes=10) and rows[0].message == "human please"
+
+
+@pytest.mark.parametrize(
+    "seconds, shown",
+    [(0, "<1 min"), (59, "<1 min"), (60, "1 min"), (40 * 60, "40 min"), (3600, "1 h"), (8100, "2 h 15 min"),
+     (86400, "1 d"), (27 * 3600 + 59, "1 d 3 h")],
+)
+def test_waiting_times_read_like_a_person_would_say_them(seconds: int, shown: str) -> None:
+    assert cli._duration(seconds) == shown
+
+
+def test_handoff_list_shows_the_waiting_time(demo_store: sessionmaker, database_url: str) -> None:
+    now = datetime.now(timezone.utc)
+    with transaction(demo_store) as session:
+        handoffs.request_handoff(session, "ig-7", "human please", now=now - timedelta(hours=2, minutes=15, seconds=5))
+        message_log.touch_customer(session, "ig-7", now - timedelta(minutes=10, seconds=5))
+    listed = shopctl(database_url, "handoff", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("ig-7  waiting 2 h 15 min (since ")
+    assert "UTC, last wrote 10 min ago)  human please" in listed.stdout
+    rows = json.loads(shopctl(database_url, "handoff", "list", "--json").stdout)
+    assert rows[0]["customer_id"] == "ig-7" and 8100 <= rows[0]["waiting_seconds"] < 8200
+    assert 600 <= rows[0]["last_message_seconds"] < 700 and rows[0]["last_message_at"]
 
 
 def _place(session, customer_id: str) -> orders.OrderInfo:  # type: ignore[no-untyped-def]

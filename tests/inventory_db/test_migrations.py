@@ -1,5 +1,6 @@
 """The migrations own the schema: they build exactly what the models describe, on
-both databases, and 0002 reverses cleanly and gives stock on hand its opening movement."""
+both databases, 0002 reverses cleanly and gives stock on hand its opening movement, and
+0007 (BIGINT money, rebuilt tables on SQLite) keeps every row both ways."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 import inventory_db
-from inventory_db import schema, stock
+from inventory_db import orders, reservations, schema, stock
 from inventory_db.database import make_engine, make_session_factory, transaction
 from inventory_db.models import Base
+from tests.inventory_db.conftest import load_demo
+from tests.inventory_db.helpers import ALI, SARA, item
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,3 +115,88 @@ def test_production_code_never_creates_tables_itself() -> None:
     ]
     assert offenders == []
 
+
+
+_KEPT = ("orders", "order_items", "reservations", "stock_movements", "payment_receipts", "restock_requests")
+
+
+def _rows(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            counts = {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in _KEPT}
+            counts["movements of orders"] = connection.execute(
+                text("SELECT count(*) FROM stock_movements WHERE order_id IS NOT NULL")
+            ).scalar_one()
+            return counts
+    finally:
+        engine.dispose()
+
+
+def _0007_keeps_every_row_and_takes_big_money(url: str) -> None:
+    """A store with orders, receipts and restock requests at 0006 keeps all of them through
+    0007 (SQLite rebuilds every table it changes), and then holds a 2.2 billion toman order."""
+    schema.upgrade(url, "0006")
+    load_demo(url)
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            reservations.reserve(session, "B-21", "black", "L", 1, "ig-1")
+            orders.place_order(session, "k1", ALI, items=[item("SH-12", "gray", "free")],
+                               shipping_method="post", actor="t")
+            session.execute(text(
+                "INSERT INTO payment_receipts (order_id, customer_id, kind, content, created_at) "
+                "SELECT id, customer_id, 'text', 'paid', CURRENT_TIMESTAMP FROM orders"
+            ))
+            session.execute(text(
+                "INSERT INTO restock_requests (variant_id, customer_id, created_at) "
+                "SELECT variant_id, 'ig-2', CURRENT_TIMESTAMP FROM reservations"
+            ))
+    finally:
+        engine.dispose()
+    before = _rows(url)
+    assert all(before.values()), before
+    schema.upgrade(url)
+    assert _rows(url) == before
+    assert _differences(url) == []
+
+    engine = make_engine(url)
+    try:
+        factory = make_session_factory(engine)
+        with transaction(factory) as session:
+            stock.find_variant(session, "B-21", "black", "M").price = 1_100_000_000
+        with transaction(factory) as session:
+            placed = orders.place_order(session, "big", SARA, items=[item("B-21", "black", "M", 2)],
+                                        shipping_method="post", actor="t")
+        with transaction(factory) as session:
+            read = orders.get_order(session, placed.number)
+        assert (read.subtotal, read.total, read.items[0].unit_price) == (2_200_000_000, 2_200_000_000, 1_100_000_000)
+    finally:
+        engine.dispose()
+
+
+def test_0007_keeps_every_sqlite_row_and_takes_big_money(tmp_path: Path) -> None:
+    _0007_keeps_every_row_and_takes_big_money(f"sqlite:///{tmp_path / 'big.db'}")
+
+
+@pytest.mark.postgres
+def test_0007_keeps_every_postgres_row_and_takes_big_money(empty_postgres_url: str) -> None:
+    _0007_keeps_every_row_and_takes_big_money(empty_postgres_url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_0007_reverses_keeping_every_row(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}" if backend == "sqlite" else request.getfixturevalue("empty_postgres_url")
+    schema.upgrade(url)
+    load_demo(url)
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            orders.place_order(session, "k", ALI, items=[item("B-21", "black", "L")], shipping_method="post", actor="t")
+    finally:
+        engine.dispose()
+    before = _rows(url)
+    schema.downgrade(url, "0006")
+    assert _rows(url) == before
+    schema.upgrade(url)
+    assert _rows(url) == before and _differences(url) == []

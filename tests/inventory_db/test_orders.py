@@ -16,6 +16,7 @@ from inventory_db.errors import (
     InvalidOrder,
     OutOfStock,
     ReservationNotActive,
+    TooLong,
     UnknownOrder,
     UnknownReservation,
     UnknownVariant,
@@ -298,3 +299,53 @@ def test_order_numbers_as_customers_write_them(text: str, number: int) -> None:
 def test_text_without_one_order_number(text: str) -> None:
     with pytest.raises(UnknownOrder):
         orders.parse_order_number(text)
+
+
+def test_a_two_billion_toman_order_places_and_reads_back(store: sessionmaker) -> None:
+    """Past INTEGER's 2,147,483,647: prices, totals and the ledger are BIGINT."""
+    with transaction(store) as session:
+        stock.find_variant(session, "B-21", "black", "L").price = 1_100_000_000
+    hold = run(store, reservations.reserve, "B-21", "black", "L", 2, ALI.instagram_id)
+    placed = place(store, "big", reservation_ids=[hold.id], shipping_fee=60_000)
+    with transaction(store) as session:
+        read = orders.get_order(session, placed.number)
+    assert (read.subtotal, read.shipping_fee, read.total) == (2_200_000_000, 60_000, 2_200_060_000)
+    assert [(i.unit_price, i.line_total) for i in read.items] == [(1_100_000_000, 2_200_000_000)]
+    assert level(store, "B-21", "black", "L").price == 1_100_000_000
+    assert run(store, orders.mark_paid, placed.number, actor="owner").total == 2_200_060_000
+    assert_ledger_matches(store)
+
+
+@pytest.mark.parametrize(
+    "detail, value, field, limit",
+    [
+        ("address", "تهران، خیابان " + "ولیعصر " * 80, "address", 500),
+        ("name", "مریم " * 50, "customer_name", 200),
+        ("phone", "0912 123 4567" + " " * 40, "phone", 32),
+        ("postal_code", "1" * 21, "postal_code", 20),
+        ("instagram_id", "ig-" + "9" * 70, "customer_id", 64),
+    ],
+)
+def test_too_long_details_are_refused_before_the_database(
+    store: sessionmaker, detail: str, value: str, field: str, limit: int
+) -> None:
+    """PostgreSQL would fail with a DataError and SQLite would keep them whole: a TooLong first."""
+    customer = orders.Customer(**{**ALI.__dict__, detail: value})
+    with pytest.raises(TooLong) as refused:
+        place(store, "long", customer, items=[item("B-21", "black", "L")])
+    assert (refused.value.field, refused.value.limit) == (field, limit)
+    assert run(store, orders.list_orders) == []
+
+
+def test_too_long_owner_notes_and_tracking_codes_are_refused(store: sessionmaker) -> None:
+    order = place(store, "k", items=[item("B-21", "black", "L")])
+    with pytest.raises(TooLong, match="note is 301 characters long; at most 300"):
+        run(store, orders.cancel_order, order.number, actor="owner", note="n" * 301)
+    run(store, orders.mark_paid, order.number, actor="owner")
+    with pytest.raises(TooLong, match="tracking_code"):
+        run(store, orders.ship, order.number, "T" * 65, actor="owner")
+    with pytest.raises(TooLong, match="note"):
+        run(store, stock.set_stock, "B-21", "black", "L", 9, actor="owner", note="n" * 301)
+    with pytest.raises(TooLong, match="customer_id"):
+        run(store, reservations.reserve, "B-21", "black", "M", 1, "x" * 65)
+    assert run(store, orders.get_order, order.number).status == S.PAID
