@@ -51,7 +51,9 @@ def hold(
     """Keep ``quantity`` units of the variant for this checkout, replacing its old hold.
 
     The old hold is released even when the new one cannot be had: the customer has
-    moved on from it. A hold that already matches (and has not lapsed) is kept as is.
+    moved on from it. A hold that already matches (and has not lapsed) is kept as is;
+    so is a matching hold of this customer the checkout lost track of (a turn that
+    failed after holding and was run again), rather than holding the units twice.
     A new hold is within the shop's ``limits`` (default: the policy file's) or raises
     CustomerLimitReached; this checkout's old hold does not count against them, and a
     customer who may not place another unpaid order is told now, not at the summary.
@@ -63,6 +65,10 @@ def hold(
         if current is not None and current.customer_id == customer_id and _matches(current, code, color, size, quantity, now):
             return HoldOutcome(current)
         release_hold(session, replaces, customer_id, now)
+    else:
+        for orphan in reservations.active_for(session, customer_id, now):
+            if _matches(orphan, code, color, size, quantity, now):
+                return HoldOutcome(orphan)
     orders.check_unpaid_limit(session, customer_id, limits, now)
     try:
         with session.begin_nested():

@@ -39,6 +39,15 @@ def test_an_unchanged_choice_keeps_the_same_hold(demo_store: sessionmaker) -> No
     assert again == first
 
 
+def test_a_checkout_that_lost_its_hold_takes_it_back_instead_of_holding_twice(demo_store: sessionmaker) -> None:
+    with transaction(demo_store) as session:  # a turn that held, failed, and is run again
+        first = checkout.hold(session, "c1", "B-21", "black", "L", 2).hold
+        again = checkout.hold(session, "c1", "B-21", "black", "L", 2).hold
+        other = checkout.hold(session, "c2", "B-21", "black", "L", 1).hold
+    assert again == first and other is not None and other.id != first.id
+    assert available(demo_store, "B-21", "black", "L") == 0
+
+
 def test_too_many_reports_what_is_left_and_still_drops_the_old_hold(demo_store: sessionmaker) -> None:
     with transaction(demo_store) as session:
         first = checkout.hold(session, "c1", "B-21", "black", "L", 1).hold
