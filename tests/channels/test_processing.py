@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import aiohttp
 from sqlalchemy.orm import sessionmaker
@@ -131,3 +132,53 @@ async def test_typing_indicator_goes_out_before_the_reply(harness: Harness) -> N
     to_customer = [c.body for c in harness.graph.calls if c.body["recipient"].get("id") == "6010"]
     assert to_customer[0] == {"recipient": {"id": "6010"}, "sender_action": "typing_on"}
     assert to_customer[1]["message"] == {"text": "got: سلام"}
+
+
+async def test_shutdown_hands_unfinished_turns_back_and_the_next_start_answers_them(
+    graph: FakeGraphApi, demo_store: sessionmaker
+) -> None:
+    slow = FakeBot(delay=lambda: 5.0)
+    channel = make_channel(graph, demo_store)
+    channel.workers.settings = replace(channel.workers.settings, shutdown_grace_s=0.2)
+    async with serve(channel, slow) as base_url, aiohttp.ClientSession() as http:
+        body = payloads.encode(payloads.delivery(payloads.text_message("6030", "سلام", mid="mid-shutdown")))
+        async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
+            assert reply.status == 200
+        while not slow.received:
+            await asyncio.sleep(0.01)
+    # the server stopped mid-turn: the event is back in the inbox, this try not counted
+    with transaction(demo_store) as session:
+        assert inbox.counts(session) == inbox.InboxCounts(pending=1, leased=0, done=0, gave_up=0)
+    quick = FakeBot()
+    restarted = make_channel(graph, demo_store)
+    async with serve(restarted, quick):
+        await restarted.workers.join()
+    assert quick.texts == ["سلام"]
+    assert graph.texts("6030") == ["got: سلام"]
+    with transaction(demo_store) as session:
+        assert inbox.counts(session) == inbox.InboxCounts(pending=0, leased=0, done=1, gave_up=0)
+
+
+async def test_a_process_holds_at_most_its_workers_turns_however_many_customers_write(
+    graph: FakeGraphApi, demo_store: sessionmaker
+) -> None:
+    running, most = 0, 0
+
+    async def bot(message) -> None:  # type: ignore[no-untyped-def]
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+
+    channel = make_channel(graph, demo_store)
+    channel.workers.settings = replace(channel.workers.settings, workers=3)
+    async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
+        for n in range(20):
+            body = payloads.encode(payloads.delivery(payloads.text_message(f"63{n:02}", "سلام")))
+            async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
+                assert reply.status == 200
+        await channel.workers.join()
+    assert most == 3  # the rest waited as rows, none dropped
+    with transaction(demo_store) as session:
+        assert inbox.counts(session).done == 20
