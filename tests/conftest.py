@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +14,7 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 from inventory_db import catalog_csv, schema  # noqa: E402
 from inventory_db.database import make_engine, make_session_factory, transaction  # noqa: E402
+from tests.channels.fake_graph import FakeGraphApi  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = ROOT / "catalogs" / "demo.csv"
@@ -47,3 +48,11 @@ def demo_store(session_factory: sessionmaker) -> sessionmaker:
 def session(demo_store: sessionmaker) -> Iterator[Session]:
     with transaction(demo_store) as session:
         yield session
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraphApi]:
+    """A fake Graph API on 127.0.0.1 recording what Meta would be asked to send."""
+    fake = await FakeGraphApi().start()
+    yield fake
+    await fake.stop()

@@ -115,13 +115,6 @@ async def serve(channel: InstagramInput, on_new_message: Callable[[UserMessage],
 
 
 @pytest.fixture
-async def graph() -> AsyncIterator[FakeGraphApi]:
-    fake = await FakeGraphApi().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 def bot() -> FakeBot:
     return FakeBot()
 

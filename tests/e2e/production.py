@@ -11,14 +11,12 @@ import ipaddress
 import os
 import signal
 import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from tests.e2e.servers import ROOT, free_port, server_env
+from tests.e2e.servers import ROOT, free_port, server_env, wait_http
 
 API_SECRET = "e2e-production-api-secret-0123456789abcdef"  # 42 characters
 START_TIMEOUT_S = 300
@@ -61,20 +59,6 @@ def profile_env(workdir: Path, database_url: str, extra_env: Optional[dict[str, 
     return env
 
 
-def _wait_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"run.sh prod exited with {process.returncode}:\n{tail}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not come up in {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @contextmanager
 def running_production_profile(
     workdir: Path, database_url: str, extra_env: Optional[dict[str, str]] = None
@@ -91,8 +75,8 @@ def running_production_profile(
         f"http://127.0.0.1:{env['RASA_PORT']}", f"http://127.0.0.1:{env['ACTIONS_PORT']}", process, log
     )
     try:
-        _wait_up(f"{profile.actions_url}/health", process, log)
-        _wait_up(f"{profile.base_url}/", process, log)
+        wait_http(f"{profile.actions_url}/health", process, log, timeout=START_TIMEOUT_S)
+        wait_http(f"{profile.base_url}/", process, log, timeout=START_TIMEOUT_S)
         yield profile
     finally:
         _stop(process)

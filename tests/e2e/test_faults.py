@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import AsyncIterator, Iterator
+from typing import Iterator
 
 import aiohttp
 import pytest
@@ -35,13 +35,6 @@ pytestmark = pytest.mark.e2e
 REPLY_TIMEOUT_S = 120
 QUESTION = "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟"  # answered by a custom action, with the price
 PRICE = "۱٬۲۵۰٬۰۰۰"
-
-@pytest.fixture
-async def graph() -> AsyncIterator[FakeGraphApi]:
-    fake = await FakeGraphApi().start()
-    yield fake
-    await fake.stop()
-
 
 @pytest.fixture
 def shop(tmp_path: Path, graph: FakeGraphApi) -> Iterator[Shop]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import AsyncIterator, Iterator
+from typing import Iterator
 
 import aiohttp
 import pytest
@@ -35,13 +35,6 @@ channels.instagram.InstagramInput:
   graph_base_url: ${INSTAGRAM_GRAPH_BASE_URL}
   graph_api_version: ${INSTAGRAM_GRAPH_API_VERSION}
 """
-
-
-@pytest.fixture
-async def graph() -> AsyncIterator[FakeGraphApi]:
-    fake = await FakeGraphApi().start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import json
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import AsyncIterator, Iterator, Optional
+from typing import Iterator, Optional
 
 import aiohttp
 import pytest
@@ -55,13 +55,6 @@ def forms(value: str) -> set[str]:
 
 SECRETS = (payloads.APP_SECRET, payloads.VERIFY_TOKEN, ACCESS_TOKEN, API_SECRET)
 PERSONAL = (*PHONE_FORMS, *ADDRESS_PARTS, *POSTAL_CODE_FORMS, NAME)
-
-
-@pytest.fixture
-async def graph() -> AsyncIterator[FakeGraphApi]:
-    fake = await FakeGraphApi().start()
-    yield fake
-    await fake.stop()
 
 
 @pytest.fixture
