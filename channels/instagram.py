@@ -138,6 +138,7 @@ class InstagramOutput(OutputChannel):
         ledger: SendLedger,
         *,
         human_agent: bool = False,
+        hold_replies: bool = False,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.client = client
@@ -145,6 +146,7 @@ class InstagramOutput(OutputChannel):
         self.ledger = ledger
         self.human_agent = human_agent
         self._clock = clock
+        self._held: Optional[List[tuple[Text, Dict[Text, Any]]]] = [] if hold_replies else None
 
     async def window_is_open(self, recipient_id: Text) -> bool:
         """Meta accepts a message only so long after the customer's last one."""
@@ -155,10 +157,25 @@ class InstagramOutput(OutputChannel):
         return self._clock() - last <= window
 
     async def send_message(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
-        """One Send API call; False when refused (window closed, or Meta said no).
+        """One Send API call, or kept until ``release_replies`` when the output holds replies;
+        False when refused (window closed, or Meta said no)."""
+        if self._held is not None:
+            self._held.append((recipient_id, message))
+            return True
+        return await self._send_now(recipient_id, message)
 
-        A reply an earlier try of this turn already sent counts as sent and is skipped.
+    async def release_replies(self) -> None:
+        """Send the replies held so far, in order: the turn that made them is known to be good.
+
+        A turn that fails is never released, so its half-made answer never reaches the
+        customer and the retry starts clean.
         """
+        held, self._held = self._held or [], [] if self._held is not None else None
+        for recipient_id, message in held:
+            await self._send_now(recipient_id, message)
+
+    async def _send_now(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
+        """A reply an earlier try of this turn already sent counts as sent and is skipped."""
         if not await self.window_is_open(recipient_id):
             logger.warning(
                 "Not sending to %s: outside the %s messaging window",
@@ -306,9 +323,12 @@ class InstagramInput(InputChannel):
 
     # --- Rasa's channel API ------------------------------------------------------
 
-    def _output(self, turn_key: str, last_contact: LastContact, human_agent: bool = False) -> InstagramOutput:
+    def _output(
+        self, turn_key: str, last_contact: LastContact, human_agent: bool = False, hold_replies: bool = False
+    ) -> InstagramOutput:
         return InstagramOutput(
-            self.client, last_contact, SendLedger(self._db, turn_key), human_agent=human_agent, clock=self._clock
+            self.client, last_contact, SendLedger(self._db, turn_key),
+            human_agent=human_agent, hold_replies=hold_replies, clock=self._clock,
         )
 
     def get_output_channel(self) -> OutputChannel:
@@ -442,7 +462,7 @@ class InstagramInput(InputChannel):
         if await self._turn_ran_before(event):
             logger.info("Instagram message %s was answered before a restart: not answering again", event.mid)
             return "done"
-        output = self._output(event.mid, _known(written_at))
+        output = self._output(event.mid, _known(written_at), hold_replies=True)
         user_message = await self._user_message(event, output)
         if user_message is None:
             return "skipped"
@@ -450,10 +470,13 @@ class InstagramInput(InputChannel):
             await output.send_typing(event.sender_id)
         if self._on_new_message is None:
             raise RuntimeError("the channel's blueprint was never registered")
-        with guarded_turn() as turn:
+        # The replies go out when the turn is known good: just before Rasa saves it (the
+        # tracker store calls release_replies), or after it, whichever comes first.
+        with guarded_turn(before_save=output.release_replies) as turn:
             await self._on_new_message(user_message)
         if turn.failed:
             raise RuntimeError(turn.failed)
+        await output.release_replies()
         return "done"
 
     async def _turn_ran_before(self, event: MessageEvent) -> bool:

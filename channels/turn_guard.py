@@ -10,7 +10,8 @@ runs a turn (``guarded_turn``):
   when that log record goes by (the record is still logged);
 - ``TurnSafeSQLTrackerStore`` (endpoints.yml's tracker store) refuses to save the
   tracker of a failed turn, so the stored conversation stays as it was before it;
-- the channel sees ``turn.failed`` and retries the message later.
+- the channel sees ``turn.failed`` and retries the message later. It holds the turn's
+  replies until the turn is known good, so a failed try sends the customer nothing.
 
 The turn is found through a context variable: each asyncio task has its own copy,
 so customers handled side by side never see each other's turns. Outside a guarded
@@ -23,7 +24,7 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Awaitable, Callable, Iterator, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
@@ -37,18 +38,23 @@ _ACTION_FAILED = "Encountered an exception while running action"
 
 @dataclass
 class Turn:
-    """One message being handled; ``failed`` says why it must not be kept."""
+    """One message being handled; ``failed`` says why it must not be kept.
+
+    ``before_save`` runs just before a good turn is saved: the channel sends the
+    turn's replies there, so a crash after the save never leaves them unsent.
+    """
 
     failed: Optional[str] = None
+    before_save: Optional[Callable[[], Awaitable[None]]] = None
 
 
 _current: ContextVar[Optional[Turn]] = ContextVar("instagram_turn", default=None)
 
 
 @contextmanager
-def guarded_turn() -> Iterator[Turn]:
+def guarded_turn(before_save: Optional[Callable[[], Awaitable[None]]] = None) -> Iterator[Turn]:
     """Run one message's turn in this block; read ``failed`` afterwards."""
-    turn = Turn()
+    turn = Turn(before_save=before_save)
     token = _current.set(turn)
     try:
         yield turn
@@ -82,6 +88,8 @@ class TurnSafeSQLTrackerStore(SQLTrackerStore):
         if turn is not None and turn.failed:
             logger.warning("Not keeping %s's failed turn (%s): it will be run again", tracker.sender_id, turn.failed)
             return
+        if turn is not None and turn.before_save is not None:
+            await turn.before_save()
         await super().save(tracker)
 
 

@@ -168,17 +168,35 @@ async def test_a_process_holds_at_most_its_workers_turns_however_many_customers_
         nonlocal running, most
         running += 1
         most = max(most, running)
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)  # long enough for every delivery to be stored meanwhile
         running -= 1
 
     channel = make_channel(graph, demo_store)
     channel.workers.settings = replace(channel.workers.settings, workers=3)
     async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
-        for n in range(20):
+        for n in range(12):
             body = payloads.encode(payloads.delivery(payloads.text_message(f"63{n:02}", "سلام")))
             async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
                 assert reply.status == 200
         await channel.workers.join()
     assert most == 3  # the rest waited as rows, none dropped
     with transaction(demo_store) as session:
-        assert inbox.counts(session).done == 20
+        assert inbox.counts(session).done == 12
+
+
+async def test_a_failed_try_sends_nothing_and_the_retry_sends_its_own_answer(harness: Harness) -> None:
+    tries = 0
+
+    async def bot(message) -> None:  # type: ignore[no-untyped-def]
+        nonlocal tries
+        tries += 1
+        if tries == 1:
+            await message.output_channel.send_text_message(message.sender_id, "half an answer")
+            raise RuntimeError("the action server went away")
+        await message.output_channel.send_text_message(message.sender_id, "the whole answer")
+
+    harness.channel._on_new_message = bot
+    await harness.post(payloads.delivery(payloads.text_message("6040", "B-21 موجوده؟")))
+    await harness.settle()
+    assert tries == 2
+    assert harness.graph.texts("6040") == ["the whole answer"]

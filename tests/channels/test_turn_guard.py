@@ -72,3 +72,16 @@ async def test_outside_a_guarded_turn_failures_change_nothing(tmp_path: Path) ->
     _rasa_reports_a_failed_action()  # REST or the shell: Rasa's own behaviour
     await store.save(_tracker("rest", "mid-rest"))
     assert await already_handled(store, "rest", "mid-rest")
+
+
+async def test_a_good_turns_replies_go_out_just_before_it_is_saved(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    order: list[str] = []
+
+    async def release() -> None:
+        order.append(f"released, saved before: {await already_handled(store, 'c', 'mid-c')}")
+
+    with guarded_turn(before_save=release):
+        await store.save(_tracker("c", "mid-c"))
+    assert order == ["released, saved before: False"]
+    assert await already_handled(store, "c", "mid-c")
