@@ -542,17 +542,17 @@ class InstagramInput(InputChannel):
             code = await self.shared_posts.product_for(event.shared_media)
             if code is None:
                 return None
-            return self.shared_posts.remember(event.sender_id, Origin(code, order_source(event.shared_media)))
-        came_from = self._remember_referral(event.sender_id, event.referral) if event.referral else None
-        return came_from or self.shared_posts.recently_shared(event.sender_id)
+            return await self.shared_posts.remember(event.sender_id, Origin(code, order_source(event.shared_media)))
+        came_from = await self._remember_referral(event.sender_id, event.referral) if event.referral else None
+        return came_from or await self.shared_posts.recently_shared(event.sender_id)
 
-    def _remember_referral(self, sender_id: str, referral: WebhookReferral) -> Optional[Origin]:
+    async def _remember_referral(self, sender_id: str, referral: WebhookReferral) -> Optional[Origin]:
         """An ad or link the shop counts as a source is what the customer's next messages came from."""
         source = order_source(referral)
-        return self.shared_posts.remember(sender_id, Origin(None, source)) if source else None
+        return await self.shared_posts.remember(sender_id, Origin(None, source)) if source else None
 
     async def _handle_referral(self, event: ReferralEvent) -> None:
-        self._remember_referral(event.sender_id, event.referral)
+        await self._remember_referral(event.sender_id, event.referral)
         referral = _referral(event.referral, event.timestamp_ms)
         await self._db(lambda session: message_log.record_referral(session, event.sender_id, referral))
 
@@ -582,7 +582,7 @@ class InstagramInput(InputChannel):
             return "failed"
         await self._db(lambda session: outbox.mark_sent(session, turn_key, 0))
         if event.from_id:  # the customer's answer in Direct is about this product
-            self.shared_posts.remember(event.from_id, Origin(code, order_source(event)))
+            await self.shared_posts.remember(event.from_id, Origin(code, order_source(event)))
         return "done"
 
 

@@ -5,7 +5,8 @@ instagram.com/p/C8dmoB21/). Webhooks carry a media id and sometimes a link: a li
 gives the shortcode at once; otherwise the Graph API is asked for the media's
 shortcode, once per media id. Also remembers, per customer, the product they just
 shared and where it came from, so "این موجوده؟" sent right after a shared post
-means that product, and an order placed then is counted for that post.
+means that product, and an order placed then is counted for that post. That memory
+is in the store: any server process may handle the customer's next message.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ class SharedPosts:
         self._db = db
         self._clock = clock
         self._shortcodes: Dict[str, Optional[str]] = {}  # media id → shortcode (None: not ours)
-        self._recent: Dict[str, tuple[Origin, datetime]] = {}  # customer → (what they came from, when)
 
     async def product_for(self, media: SharedMedia) -> Optional[str]:
         """The on-sale product whose catalog ``post`` is this media's shortcode (or its id)."""
@@ -72,22 +72,17 @@ class SharedPosts:
                 code = await self._db(lambda session: message_log.product_code_for_post(session, [shortcode]))
         return code
 
-    def remember(self, sender_id: str, origin: Origin) -> Origin:
+    async def remember(self, sender_id: str, origin: Origin) -> Origin:
         """Keep ``origin`` as what the customer's next few minutes of messages are about."""
-        if len(self._recent) > _CACHE_LIMIT:
-            self._recent.clear()
-        self._recent[sender_id] = (origin, self._clock())
+        now = self._clock()
+        await self._db(lambda s: message_log.remember_origin(s, sender_id, origin.product_code, origin.source, now))
         return origin
 
-    def recently_shared(self, sender_id: str) -> Optional[Origin]:
+    async def recently_shared(self, sender_id: str) -> Optional[Origin]:
         """What ``sender_id`` shared or came from in the last few minutes, if anything."""
-        if sender_id not in self._recent:
-            return None
-        origin, shared_at = self._recent[sender_id]
-        if self._clock() - shared_at > SHARED_PRODUCT_MEMORY:
-            del self._recent[sender_id]
-            return None
-        return origin
+        since = self._clock() - SHARED_PRODUCT_MEMORY
+        found = await self._db(lambda session: message_log.recent_origin(session, sender_id, since))
+        return Origin(*found) if found else None
 
     async def _shortcode(self, media_id: str) -> Optional[str]:
         if media_id in self._shortcodes:

@@ -1,5 +1,5 @@
-"""The message log: where conversations came from, and when each customer last wrote
-(the start of Meta's 24-hour messaging window). Which events were handled is the
+"""The message log: where conversations came from, what a customer's next messages are
+about, and when each customer last wrote (the start of Meta's 24-hour messaging window). Which events were handled is the
 durable inbox's business (``inventory_db.inbox``).
 
 Plain functions taking a SQLAlchemy session, like the rest of the service layer; the
@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory_db.message_log_models import ConversationSource, CustomerContact
+from inventory_db.message_log_models import ConversationSource, CustomerContact, CustomerOrigin
 from inventory_db.models import Product
 
 
@@ -109,3 +109,26 @@ def product_code_for_post(session: Session, keys: Iterable[str]) -> Optional[str
         return None
     found = select(Product.code).where(Product.post.in_(wanted), Product.active).limit(1)
     return session.execute(found).scalar_one_or_none()
+
+
+def remember_origin(
+    session: Session, sender_id: str, product_code: Optional[str], source: Optional[str], at: datetime
+) -> None:
+    """Keep what ``sender_id`` just shared or came from, replacing what they had before."""
+    origin = session.get(CustomerOrigin, sender_id)
+    if origin is None:
+        try:
+            with session.begin_nested():
+                session.add(CustomerOrigin(sender_id=sender_id, product_code=product_code, source=source, remembered_at=at))
+            return
+        except IntegrityError:  # another writer just added it: overwrite theirs
+            origin = session.get(CustomerOrigin, sender_id)
+    origin.product_code, origin.source, origin.remembered_at = product_code, source, at
+
+
+def recent_origin(session: Session, sender_id: str, since: datetime) -> Optional[tuple[Optional[str], Optional[str]]]:
+    """(product code, order source) ``sender_id`` shared or came from after ``since``; None if nothing."""
+    origin = session.get(CustomerOrigin, sender_id)
+    if origin is None or _aware(origin.remembered_at) < since:
+        return None
+    return origin.product_code, origin.source

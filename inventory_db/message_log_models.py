@@ -2,7 +2,7 @@
 
 Kept apart from ``models.py`` (the catalog and orders) but on the same ``Base``, so
 Alembic's metadata and ``Base.metadata.create_all`` see them once this module is
-imported. The schema itself is owned by migrations 0003 and 0006.
+imported. The schema itself is owned by migrations 0003, 0006 and 0008.
 """
 
 from __future__ import annotations
@@ -98,3 +98,15 @@ class CustomerContact(Base):
 
     sender_id = Column(String(64), primary_key=True)
     last_message_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class CustomerOrigin(Base):
+    """What a customer's next few minutes of messages are about: a shared post's product,
+    an ad or link, and the order source to credit. One row per customer, the latest."""
+
+    __tablename__ = "customer_origins"
+
+    sender_id = Column(String(64), primary_key=True)
+    product_code = Column(String(16), nullable=True)
+    source = Column(String(16), nullable=True)
+    remembered_at = Column(DateTime(timezone=True), nullable=False)

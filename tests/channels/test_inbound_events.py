@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import aiohttp
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db import message_log, outbox
 from inventory_db.database import transaction
 from tests.channels import payloads
-from tests.channels.conftest import Harness
+from tests.channels.conftest import FakeBot, Harness, make_channel, serve
+from tests.channels.fake_graph import FakeGraphApi
 
 B21_MEDIA_ID = "17900000000000021"  # the IG media id of the demo post C8dmoB21
 
@@ -92,6 +94,23 @@ async def test_a_shared_post_means_its_product_and_so_does_the_next_question(har
     assert question.metadata["product_code"] == "B-21" and question.metadata["product_source"] == "post"
     lookups = [c for c in harness.graph.calls if c.method == "GET"]
     assert len(lookups) == 1 and lookups[0].query == {"fields": "shortcode,permalink"}
+
+
+async def test_the_next_message_knows_the_shared_post_in_another_server_process(
+    graph: FakeGraphApi, demo_store: sessionmaker
+) -> None:
+    graph.media[B21_MEDIA_ID] = {"shortcode": "C8dmoB21"}
+    share = {"type": "ig_post", "payload": {"ig_post_media_id": B21_MEDIA_ID, "url": "https://lookaside.fbsbx.com/x"}}
+    first, second = FakeBot(), FakeBot()
+    for bot, event in ((first, payloads.attachment_message("7006", [share])), (second, payloads.text_message("7006", "موجوده؟"))):
+        channel = make_channel(graph, demo_store)  # a process of its own, on the shared store
+        async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
+            body = payloads.encode(payloads.delivery(event))
+            async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
+                assert reply.status == 200
+            await channel.workers.join()
+    (question,) = second.received
+    assert question.metadata["product_code"] == "B-21" and question.metadata["product_source"] == "post"
 
 
 async def test_a_lookup_that_failed_for_a_moment_is_asked_again_next_time(harness: Harness) -> None:

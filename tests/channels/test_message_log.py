@@ -68,3 +68,15 @@ def test_the_message_log_does_not_import_rasa() -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+def test_a_customers_origin_is_the_latest_one_while_it_is_recent(session_factory: sessionmaker) -> None:
+    now = datetime.now(timezone.utc)
+    with transaction(session_factory) as session:
+        assert message_log.recent_origin(session, "42", now - timedelta(minutes=10)) is None
+        message_log.remember_origin(session, "42", "B-21", "post", now - timedelta(minutes=20))
+        message_log.remember_origin(session, "42", None, "ad", now - timedelta(minutes=1))
+    with transaction(session_factory) as session:
+        assert message_log.recent_origin(session, "42", now - timedelta(minutes=10)) == (None, "ad")
+        assert message_log.recent_origin(session, "42", now) is None  # older than asked for
+        assert message_log.recent_origin(session, "43", now - timedelta(hours=1)) is None

@@ -2,9 +2,11 @@
 conversation played concurrently, then each checked against the store.
 
 A Rasa server is one process that uses one core, so ``servers`` pairs of Rasa and action
-servers share the store and each customer always talks to the same pair (its tracker
-lives there). Each Rasa server listens on REST and on the Instagram channel, whose
-Graph API is a fake on 127.0.0.1 that also answers the media → shortcode lookups.
+servers share the store and the conversations (a SQLite tracker store, as endpoints.yml
+has it). Each customer posts to the same pair, but an Instagram message stored by one
+server may be handled by the other's inbox workers, as in a deployment with several
+processes. Each Rasa server listens on REST and on the Instagram channel, whose Graph
+API is a fake on 127.0.0.1 that also answers the media → shortcode lookups.
 """
 
 from __future__ import annotations
@@ -125,7 +127,10 @@ async def run(scenarios: list[Scenario], settings: Settings) -> Run:
         folder.mkdir(exist_ok=True)
         credentials = "rest:\n" + INSTAGRAM_CREDENTIALS
         return stacks[number].enter_context(
-            running_assistant(folder, url, credentials=credentials, extra_env=env, model=settings.model)
+            running_assistant(
+                folder, url, credentials=credentials, extra_env=env, model=settings.model,
+                tracker_db=workdir / "tracker.db",  # shared: any server's worker may take an Instagram message
+            )
         )
 
     try:

@@ -36,6 +36,11 @@ def wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 1
     raise TimeoutError(f"{url} did not come up in {timeout}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def tracker_store_config(path: Path) -> str:
+    """endpoints.yml's tracker store, as the project configures it, in the SQLite file ``path``."""
+    return f"tracker_store:\n  type: channels.turn_guard.TurnSafeSQLTrackerStore\n  dialect: sqlite\n  db: {path}\n"
+
+
 def server_env(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -54,14 +59,20 @@ def running_assistant(
     credentials: Optional[str] = None,
     extra_env: Optional[dict[str, str]] = None,
     model: Optional[Path] = None,
+    tracker_db: Optional[Path] = None,
 ) -> Iterator[str]:
     """Both servers up, serving ``model`` (default models/shop.tar.gz); yields the Rasa server's
-    base URL. Stops both on exit."""
+    base URL. Stops both on exit. Conversations are kept in memory, or in the SQLite file
+    ``tracker_db`` as endpoints.yml keeps them, which several Rasa servers may share."""
     env = {**server_env(database_url), **(extra_env or {})}
     model = Path(model) if model is not None else ROOT / "models" / "shop.tar.gz"
     actions_port, rasa_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n', encoding="utf-8")
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        + (tracker_store_config(tracker_db) if tracker_db else ""),
+        encoding="utf-8",
+    )
     creds = workdir / "credentials.yml"
     creds.write_text(credentials or "rest:\n", encoding="utf-8")
     actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"

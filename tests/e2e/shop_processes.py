@@ -15,7 +15,7 @@ from inventory_db import inbox
 from inventory_db.database import make_engine, make_session_factory, transaction
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
-from tests.e2e.servers import BIN, ROOT, free_port, server_env, wait_http
+from tests.e2e.servers import BIN, ROOT, free_port, server_env, tracker_store_config, wait_http
 
 CREDENTIALS = """\
 channels.instagram.InstagramInput:
@@ -64,8 +64,7 @@ class Shop:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
-            "tracker_store:\n  type: channels.turn_guard.TurnSafeSQLTrackerStore\n  dialect: sqlite\n"
-            f"  db: {self.workdir / 'tracker.db'}\n",
+            + tracker_store_config(self.workdir / "tracker.db"),
             encoding="utf-8",
         )
         credentials = self.workdir / "credentials.yml"
