@@ -13,28 +13,32 @@ from actions.language import reply_language
 from actions.store import replies_on_store_error, session_factory
 from inventory_db import order_states, orders
 from inventory_db.database import transaction
-from inventory_db.errors import UnknownOrder
 from inventory_db.policy import load_policy
 from shoplang import describe
 from shoplang.formatting import format_order_number
 
 
-def _customers_order(tracker: Tracker) -> Optional[orders.OrderInfo]:
-    """The order the customer means: the number they gave, if it is theirs, else their latest."""
+def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[orders.OrderInfo]:
+    """The order the customer means: the number they gave, if it is theirs, else their latest.
+
+    A number that is not theirs is answered as such, never replaced by another order.
+    """
     number = tracker.get_slot("order_number")
     with transaction(session_factory()) as session:
         if number:
             try:
-                order = orders.get_order(session, orders.parse_order_number(str(number)))
-            except (UnknownOrder, ValueError):
-                order = None
-            if order is not None and order.customer_id == tracker.sender_id:
+                wanted = orders.parse_order_number(str(number))
+            except ValueError:
+                wanted = None
+            if wanted is not None:
+                order = orders.customer_order(session, tracker.sender_id, wanted)
+                if order is None:
+                    language = reply_language(tracker)
+                    dispatcher.utter_message(
+                        response="utter_order_not_among_yours", order_number=format_order_number(wanted, language)
+                    )
                 return order
-        return orders.latest_order_for(session, tracker.sender_id)
-
-
-def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[orders.OrderInfo]:
-    order = _customers_order(tracker)
+        order = orders.latest_order_for(session, tracker.sender_id)
     if order is None:
         dispatcher.utter_message(response="utter_no_order")
     return order
@@ -58,7 +62,7 @@ class ActionOrderStatus(Action):
             return []
         order = _order_or_say_none(dispatcher, tracker)
         if order is None:
-            return []
+            return [SlotSet("order_number", None)]  # a number that was not theirs is not asked about again
         number = format_order_number(order.number, language)
         if order.status == order_states.SHIPPED and order.tracking_code:
             dispatcher.utter_message(response="utter_order_shipped", order_number=number, tracking_code=order.tracking_code)

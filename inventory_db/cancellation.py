@@ -16,7 +16,7 @@ from typing import Optional
 from sqlalchemy.orm import Session
 
 from inventory_db import order_states, orders
-from inventory_db.errors import IllegalTransition, UnknownOrder
+from inventory_db.errors import IllegalTransition
 from inventory_db.orders import OrderInfo
 
 # What to ask or say before cancelling.
@@ -46,14 +46,6 @@ def customer_may_cancel(order: OrderInfo) -> bool:
     return order.status == order_states.AWAITING_PAYMENT
 
 
-def _theirs(session: Session, customer_id: str, number: int) -> Optional[OrderInfo]:
-    try:
-        order = orders.get_order(session, number)
-    except UnknownOrder:
-        return None
-    return order if order.customer_id == customer_id else None
-
-
 def _about(order: OrderInfo) -> CancelRequest:
     return CancelRequest(CONFIRM if customer_may_cancel(order) else NOT_CANCELLABLE, order)
 
@@ -71,10 +63,10 @@ def find_order_to_cancel(
     cannot cancel.
     """
     if number is not None:
-        order = _theirs(session, customer_id, number)
+        order = orders.customer_order(session, customer_id, number)
         return _about(order) if order is not None else CancelRequest(NOT_THEIRS, number=number)
     if context is not None:
-        order = _theirs(session, customer_id, context)
+        order = orders.customer_order(session, customer_id, context)
         if order is not None and customer_may_cancel(order):
             return CancelRequest(CONFIRM, order)
     unpaid = orders.list_orders(session, status=order_states.AWAITING_PAYMENT, customer_id=customer_id)
@@ -96,7 +88,7 @@ def cancel_for_customer(
     Checked again here, under the order's row lock: it must still be theirs and still
     await payment (the owner may have marked it paid since the question).
     """
-    order = _theirs(session, customer_id, number)
+    order = orders.customer_order(session, customer_id, number)
     if order is None:
         return CancelRequest(NOT_THEIRS, number=number)
     if not customer_may_cancel(order):

@@ -377,6 +377,16 @@ def list_orders(
     return [_info(o) for o in session.execute(query.order_by(Order.number)).scalars()]
 
 
+def customer_order(session: Session, customer_id: str, number: int) -> Optional[OrderInfo]:
+    """Order ``number`` when it is ``customer_id``'s; None for a number that does not exist
+    and for someone else's alike, so a customer learns nothing about other people's orders."""
+    try:
+        order = get_order(session, number)
+    except UnknownOrder:
+        return None
+    return order if order.customer_id == customer_id else None
+
+
 def latest_order_for(session: Session, customer_id: str) -> Optional[OrderInfo]:
     """The customer's most recent order ("where is my order?"), or None."""
     order = session.execute(

@@ -329,6 +329,13 @@ async def test_order_status_and_cancelling_an_unpaid_order(store: sessionmaker) 
     assert (messages[0]["response"], messages[0]["status"]) == ("utter_order_status", "در انتظار پرداخت")
     messages, _, _ = await run(ActionOrderStatus(), tracker({}, intent="ask_order_status", sender="someone-else", in_checkout=False))
     assert messages[0]["response"] == "utter_no_order"  # never another customer's order
+    asked = tracker({"order_number": "1001"}, intent="ask_order_status", sender="someone-else", in_checkout=False)
+    messages, slots, _ = await run(ActionOrderStatus(), asked)
+    assert (messages[0]["response"], messages[0]["order_number"]) == ("utter_order_not_among_yours", "۱۰۰۱")
+    assert slots["order_number"] is None
+    mine = tracker({"order_number": "1002"}, intent="ask_order_status", in_checkout=False)
+    messages, _, _ = await run(ActionOrderStatus(), mine)  # a number that is not theirs, not their latest instead
+    assert messages[0]["response"] == "utter_order_not_among_yours"
     messages, slots, _ = await run(ActionAskCancelOrder(), tracker({}, intent="cancel", in_checkout=False))
     assert messages[0]["response"] == "utter_confirm_cancel_order"  # asks first
     messages, _, _ = await run(ActionCancelOrder(), tracker(slots, intent="affirm", in_checkout=False))
