@@ -70,6 +70,7 @@ T = TypeVar("T")
 STANDARD_WINDOW = timedelta(hours=24)  # Meta: replies only within 24 h of the customer's last message
 HUMAN_AGENT_WINDOW = timedelta(days=7)  # ... or 7 days for a person, with the HUMAN_AGENT tag
 PRIVATE_REPLY_WINDOW = timedelta(days=7)  # a comment may get its private reply for 7 days
+IN_DOUBT_CLOCK_SKEW = timedelta(seconds=5)  # Meta's clock against ours, when checking a reply in doubt
 
 # Intent messages for messages that carry no text, so they skip NLU as buttons do.
 SHARED_POST_INTENT = "share_post"
@@ -97,12 +98,16 @@ class SendLedger:
         self.turn_key = turn_key
         self._next = 0
 
-    async def claim(self, recipient_id: str) -> Optional[int]:
-        """The number of this reply, or None when an earlier try of the turn sent it."""
+    async def claim(self, recipient_id: str) -> tuple[int, bool]:
+        """The number of this reply, and whether it is new (False: an earlier try claimed it)."""
         seq = self._next
         self._next += 1
         fresh = await self._db(lambda session: outbox.begin_send(session, self.turn_key, seq, recipient_id))
-        return seq if fresh else None
+        return seq, fresh
+
+    async def in_doubt_since(self, seq: int) -> Optional[datetime]:
+        """When an earlier try began sending this reply and died before Meta confirmed it."""
+        return await self._db(lambda session: outbox.in_doubt_since(session, self.turn_key, seq))
 
     async def sent(self, seq: int, recipient_id: str, message: Dict[Text, Any]) -> None:
         def record(session: Session) -> None:
@@ -175,17 +180,21 @@ class InstagramOutput(OutputChannel):
             await self._send_now(recipient_id, message)
 
     async def _send_now(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
-        """A reply an earlier try of this turn already sent counts as sent and is skipped."""
+        """A reply an earlier try of this turn sent is skipped; one it may have sent (its process
+        died during the call) is sent only if Meta's conversation shows it never arrived."""
         if not await self.window_is_open(recipient_id):
             logger.warning(
                 "Not sending to %s: outside the %s messaging window",
                 recipient_id, "7-day human agent" if self.human_agent else "24-hour",
             )
             return False
-        seq = await self.ledger.claim(recipient_id)
-        if seq is None:
-            logger.info("Reply %s of %s was sent by an earlier try: not sending it again", self.ledger.turn_key, recipient_id)
-            return True
+        seq, fresh = await self.ledger.claim(recipient_id)
+        if not fresh:
+            since = await self.ledger.in_doubt_since(seq)
+            if since is None or not await self._never_arrived(recipient_id, message, since):
+                logger.info("Reply %s #%d to %s was sent by an earlier try: not again", self.ledger.turn_key, seq, recipient_id)
+                return True
+            logger.warning("Reply %s #%d to %s never reached Meta before its process died: sending it", self.ledger.turn_key, seq, recipient_id)
         try:
             await self.client.send_message(
                 {"id": recipient_id}, message, tag=HUMAN_AGENT_TAG if self.human_agent else None
@@ -193,6 +202,26 @@ class InstagramOutput(OutputChannel):
         except GraphApiError:
             return False  # logged with Meta's code by the client; the conversation goes on
         await self.ledger.sent(seq, recipient_id, message)
+        return True
+
+    async def _never_arrived(self, recipient_id: Text, message: Dict[Text, Any], since: datetime) -> bool:
+        """True only when Meta's conversation with the customer surely lacks this text since
+        ``since``; anything unsure (a card, an image, Meta unreachable) counts as arrived."""
+        text = message.get("text")
+        if not isinstance(text, str) or "attachment" in message:
+            return False
+        try:
+            recent = await self.client.recent_texts_to(recipient_id)
+        except GraphApiError:
+            return False
+        earliest = since - IN_DOUBT_CLOCK_SKEW
+        for created, sent in recent:
+            try:
+                when = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z")
+            except ValueError:
+                return False  # a time we cannot read: we cannot be sure
+            if sent == text and when >= earliest:
+                return False
         return True
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:

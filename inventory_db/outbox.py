@@ -3,8 +3,9 @@
 A turn that is retried (after a crash, a failed action, a lost lease) produces the
 same replies in the same order. ``begin_send`` lets through only the ones not tried
 before, so the customer never reads a reply twice. A reply whose send began but was
-never confirmed (the process died during the call) is not sent again either: Meta's
-Send API has no idempotency key, and a doubled message is the worse of the two faults.
+never confirmed (the process died during the call) is in doubt: Meta's Send API has
+no idempotency key, so the channel asks Meta's conversation whether it arrived
+(``in_doubt_since`` gives the time to look from) and sends it only when it did not.
 
 The payloads of buttons the bot sent are kept per customer: a message that looks like
 "/intent{...}" is only taken as an intent when it is one of them. No Rasa import.
@@ -12,6 +13,7 @@ The payloads of buttons the bot sent are kept per customer: a message that looks
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Iterable, Optional
 
 from sqlalchemy import select, update
@@ -36,6 +38,19 @@ def begin_send(session: Session, turn_key: str, seq: int, recipient_id: str) -> 
     except IntegrityError:
         return False
     return True
+
+
+def in_doubt_since(session: Session, turn_key: str, seq: int) -> Optional[datetime]:
+    """When an earlier try claimed this reply, if Meta never confirmed it (its process died
+    during the call); None when it was confirmed sent."""
+    row = session.execute(
+        select(OutboundMessage.status, OutboundMessage.created_at).where(
+            OutboundMessage.turn_key == turn_key[:255], OutboundMessage.seq == seq
+        )
+    ).first()
+    if row is None or row.status != SENDING:
+        return None
+    return row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
 
 
 def mark_sent(session: Session, turn_key: str, seq: int) -> None:

@@ -73,6 +73,10 @@ class Harness:
         async with self.http.post(self.webhook_url, data=body, headers=headers) as reply:
             return reply.status, await reply.text()
 
+    async def graph_client_send(self, recipient_id: str, text: str) -> None:
+        """A message the shop's account sent before this test's turn, straight through the Send API."""
+        await self.channel.client.send_message({"id": recipient_id}, {"text": text})
+
     async def settle(self) -> None:
         """Wait until the inbox has handled everything posted so far."""
         await self.channel.workers.join(10)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable, Optional
 
 from aiohttp import web
@@ -23,6 +24,7 @@ class Call:
     headers: dict[str, str]
     body: Any
     at: float = field(default_factory=time.monotonic)
+    wall: float = field(default_factory=time.time)
 
     @property
     def message(self) -> Optional[dict]:
@@ -33,12 +35,18 @@ class Call:
         return (self.message or {}).get("text")
 
 
+def _iso(epoch: float) -> str:
+    """Graph's time format: 2026-12-02T01:50:00+0000."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
 class FakeGraphApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.media: dict[str, dict] = {}
         self._failures: list[tuple[int, dict, dict]] = []
         self._stalls: list[float] = []
+        self._sent: dict[str, Call] = {}  # message id → the call that sent it
         self._runner: Optional[web.AppRunner] = None
         self.base_url = ""
         self._changed = asyncio.Event()
@@ -64,6 +72,24 @@ class FakeGraphApi:
         body = {"error": error or {"message": "fake failure", "type": "OAuthException", "code": 2, "fbtrace_id": "x"}}
         self._failures.extend([(status, body, headers or {})] * times)
 
+    def _conversations_api(self, request: web.Request) -> Optional[dict]:
+        """Meta's Conversations API over the messages this fake accepted: a conversation per
+        recipient, its 20 newest messages, and each message's text."""
+        last = request.path.rstrip("/").rsplit("/", 1)[-1]
+        if last == "conversations":
+            user = request.query.get("user_id", "")
+            return {"data": [{"id": f"conv-{user}", "updated_time": "0"}]}
+        if last.startswith("conv-"):
+            user = last[len("conv-"):]
+            mine = [(mid, c) for mid, c in self._sent.items() if (c.body.get("recipient") or {}).get("id") == user]
+            return {"messages": {"data": [{"id": mid, "created_time": _iso(c.wall)} for mid, c in reversed(mine)][:20]}}
+        if last in self._sent:
+            call = self._sent[last]
+            recipient = (call.body.get("recipient") or {}).get("id")
+            return {"id": last, "created_time": _iso(call.wall), "from": {"id": "shop"}, "to": {"data": [{"id": recipient}]},
+                    "message": call.text or ""}
+        return None
+
     def stall_next(self, seconds: float, times: int = 1) -> None:
         """Take the next calls (they count as received) but answer only after ``seconds``."""
         self._stalls.extend([seconds] * times)
@@ -85,10 +111,13 @@ class FakeGraphApi:
             return web.json_response(error, status=status, headers=headers)
         if request.method == "POST" and request.path.endswith("/messages"):
             recipient = (body or {}).get("recipient", {})
-            return web.json_response(
-                {"recipient_id": recipient.get("id") or "from-comment", "message_id": f"m_sent_{len(self.calls)}"}
-            )
+            message_id = f"m_sent_{len(self.calls)}"
+            self._sent[message_id] = call
+            return web.json_response({"recipient_id": recipient.get("id") or "from-comment", "message_id": message_id})
         if request.method == "GET":
+            found = self._conversations_api(request)
+            if found is not None:
+                return web.json_response(found)
             media_id = request.path.rstrip("/").rsplit("/", 1)[-1]
             if media_id in self.media:
                 return web.json_response({"id": media_id, **self.media[media_id]})

@@ -9,7 +9,7 @@ import aiohttp
 from sqlalchemy.orm import sessionmaker
 
 from channels import instagram_texts as texts
-from inventory_db import handoffs, inbox
+from inventory_db import handoffs, inbox, outbox
 from inventory_db.database import transaction
 from tests.channels import payloads
 from tests.channels.conftest import FakeBot, Harness, jitter, make_channel, serve
@@ -200,3 +200,19 @@ async def test_a_failed_try_sends_nothing_and_the_retry_sends_its_own_answer(har
     await harness.settle()
     assert tries == 2
     assert harness.graph.texts("6040") == ["the whole answer"]
+
+
+async def test_a_reply_in_doubt_is_sent_only_if_metas_conversation_lacks_it(
+    harness: Harness, demo_store: sessionmaker
+) -> None:
+    with transaction(demo_store) as session:  # two earlier tries died during their Send API calls
+        outbox.begin_send(session, "mid-doubt-lost", 0, "6050")
+        outbox.begin_send(session, "mid-doubt-arrived", 0, "6051")
+    await harness.graph_client_send("6051", "got: سلام")  # that one had reached Meta
+    await harness.post(payloads.delivery(payloads.text_message("6050", "سلام", mid="mid-doubt-lost")))
+    await harness.post(payloads.delivery(payloads.text_message("6051", "سلام", mid="mid-doubt-arrived")))
+    await harness.settle()
+    assert harness.graph.texts("6050") == ["got: سلام"]  # missing at Meta: sent now
+    assert harness.graph.texts("6051") == ["got: سلام"]  # already there: not doubled
+    with transaction(demo_store) as session:
+        assert outbox.in_doubt_since(session, "mid-doubt-lost", 0) is None  # confirmed now
