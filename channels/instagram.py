@@ -191,10 +191,15 @@ class InstagramOutput(OutputChannel):
         seq, fresh = await self.ledger.claim(recipient_id)
         if not fresh:
             since = await self.ledger.in_doubt_since(seq)
-            if since is None or not await self._never_arrived(recipient_id, message, since):
+            missing = None if since is None else await self._missing_at_meta(recipient_id, message, since)
+            if missing is not True:
+                if missing is False:  # Meta has it: no longer in doubt
+                    await self.ledger.sent(seq, recipient_id, message)
                 logger.info("Reply %s #%d to %s was sent by an earlier try: not again", self.ledger.turn_key, seq, recipient_id)
                 return True
-            logger.warning("Reply %s #%d to %s never reached Meta before its process died: sending it", self.ledger.turn_key, seq, recipient_id)
+            logger.warning(
+                "Reply %s #%d to %s never reached Meta before its process died: sending it", self.ledger.turn_key, seq, recipient_id
+            )
         try:
             await self.client.send_message(
                 {"id": recipient_id}, message, tag=HUMAN_AGENT_TAG if self.human_agent else None
@@ -204,22 +209,23 @@ class InstagramOutput(OutputChannel):
         await self.ledger.sent(seq, recipient_id, message)
         return True
 
-    async def _never_arrived(self, recipient_id: Text, message: Dict[Text, Any], since: datetime) -> bool:
-        """True only when Meta's conversation with the customer surely lacks this text since
-        ``since``; anything unsure (a card, an image, Meta unreachable) counts as arrived."""
+    async def _missing_at_meta(self, recipient_id: Text, message: Dict[Text, Any], since: datetime) -> Optional[bool]:
+        """Whether Meta's conversation with the customer lacks this text since ``since``: True
+        (missing), False (there), None (cannot tell: a card, an image, Meta unreachable, a time
+        we cannot read), which is never sent again."""
         text = message.get("text")
         if not isinstance(text, str) or "attachment" in message:
-            return False
+            return None
         try:
             recent = await self.client.recent_texts_to(recipient_id)
         except GraphApiError:
-            return False
+            return None
         earliest = since - IN_DOUBT_CLOCK_SKEW
         for created, sent in recent:
             try:
                 when = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z")
             except ValueError:
-                return False  # a time we cannot read: we cannot be sure
+                return None
             if sent == text and when >= earliest:
                 return False
         return True

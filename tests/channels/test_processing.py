@@ -216,3 +216,4 @@ async def test_a_reply_in_doubt_is_sent_only_if_metas_conversation_lacks_it(
     assert harness.graph.texts("6051") == ["got: سلام"]  # already there: not doubled
     with transaction(demo_store) as session:
         assert outbox.in_doubt_since(session, "mid-doubt-lost", 0) is None  # confirmed now
+        assert outbox.in_doubt_since(session, "mid-doubt-arrived", 0) is None  # Meta showed it
