@@ -19,7 +19,7 @@ import json
 import logging
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar, Union
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
@@ -109,12 +109,17 @@ class SendLedger:
         """When an earlier try began sending this reply and died before Meta confirmed it."""
         return await self._db(lambda session: outbox.in_doubt_since(session, self.turn_key, seq))
 
-    async def sent(self, seq: int, recipient_id: str, message: Dict[Text, Any]) -> None:
+    async def sent(self, seq: int, recipient_id: str, message: Dict[Text, Any], meta_message_id: Optional[str]) -> None:
         def record(session: Session) -> None:
-            outbox.mark_sent(session, self.turn_key, seq)
+            outbox.mark_sent(session, self.turn_key, seq, meta_message_id)
             outbox.offer(session, recipient_id, _payloads(message))
 
         await self._db(record)
+
+    async def unaccounted(self, recipient_id: str, meta_message_ids: List[str]) -> List[str]:
+        """The ids among ``meta_message_ids`` that no reply in the ledger was given."""
+        known = await self._db(lambda session: outbox.known_message_ids(session, recipient_id, meta_message_ids))
+        return [i for i in meta_message_ids if i not in known]
 
 
 def _payloads(message: Dict[Text, Any]) -> List[Optional[str]]:
@@ -191,28 +196,31 @@ class InstagramOutput(OutputChannel):
         seq, fresh = await self.ledger.claim(recipient_id)
         if not fresh:
             since = await self.ledger.in_doubt_since(seq)
-            missing = None if since is None else await self._missing_at_meta(recipient_id, message, since)
-            if missing is not True:
-                if missing is False:  # Meta has it: no longer in doubt
-                    await self.ledger.sent(seq, recipient_id, message)
+            found = None if since is None else await self._find_at_meta(recipient_id, message, since)
+            if found is not True:
+                if found:  # Meta has it (this id): no longer in doubt
+                    await self.ledger.sent(seq, recipient_id, message, found)
                 logger.info("Reply %s #%d to %s was sent by an earlier try: not again", self.ledger.turn_key, seq, recipient_id)
                 return True
             logger.warning(
                 "Reply %s #%d to %s never reached Meta before its process died: sending it", self.ledger.turn_key, seq, recipient_id
             )
         try:
-            await self.client.send_message(
+            answer = await self.client.send_message(
                 {"id": recipient_id}, message, tag=HUMAN_AGENT_TAG if self.human_agent else None
             )
         except GraphApiError:
             return False  # logged with Meta's code by the client; the conversation goes on
-        await self.ledger.sent(seq, recipient_id, message)
+        await self.ledger.sent(seq, recipient_id, message, _str_or_none(answer.get("message_id")))
         return True
 
-    async def _missing_at_meta(self, recipient_id: Text, message: Dict[Text, Any], since: datetime) -> Optional[bool]:
-        """Whether Meta's conversation with the customer lacks this text since ``since``: True
-        (missing), False (there), None (cannot tell: a card, an image, Meta unreachable, a time
-        we cannot read), which is never sent again."""
+    async def _find_at_meta(
+        self, recipient_id: Text, message: Dict[Text, Any], since: datetime
+    ) -> Union[str, bool, None]:
+        """Look for this reply in Meta's conversation with the customer, sent since ``since``
+        and not already another reply of the ledger (the same text may be sent twice):
+        Meta's id when found, True when surely missing, None when we cannot tell (a card, an
+        image, Meta unreachable, a time we cannot read), which is never sent again."""
         text = message.get("text")
         if not isinstance(text, str) or "attachment" in message:
             return None
@@ -221,14 +229,16 @@ class InstagramOutput(OutputChannel):
         except GraphApiError:
             return None
         earliest = since - IN_DOUBT_CLOCK_SKEW
-        for created, sent in recent:
+        candidates = []
+        for message_id, created, sent in recent:
             try:
                 when = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z")
             except ValueError:
                 return None
             if sent == text and when >= earliest:
-                return False
-        return True
+                candidates.append(message_id)
+        unaccounted = await self.ledger.unaccounted(recipient_id, candidates)
+        return unaccounted[0] if unaccounted else True
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in split_text(text):
@@ -645,6 +655,10 @@ def _as_typed(text: Optional[str]) -> Optional[str]:
     if text is None or not text.lstrip().startswith("/"):
         return text
     return text.lstrip().lstrip("/").strip() or None
+
+
+def _str_or_none(value: Any) -> Optional[str]:
+    return str(value) if value else None
 
 
 def _known(written_at: datetime) -> LastContact:

@@ -203,9 +203,9 @@ class GraphApiClient:
         body = {"recipient": {"id": recipient_id}, "sender_action": action}
         return await self.request("POST", f"{self.config.account_id}/messages", body=body, attempts=1)
 
-    async def recent_texts_to(self, recipient_id: str) -> list[tuple[str, str]]:
-        """(created_time, text) of the latest messages in the conversation with ``recipient_id``
-        that the account sent: the Conversations API, which shows at most the 20 newest."""
+    async def recent_texts_to(self, recipient_id: str) -> list[tuple[str, str, str]]:
+        """(message id, created_time, text) of the latest messages the account sent in the
+        conversation with ``recipient_id``: the Conversations API shows at most the 20 newest."""
         found = await self.request(
             "GET", f"{self.config.account_id}/conversations", params={"platform": "instagram", "user_id": recipient_id}
         )
@@ -221,7 +221,7 @@ class GraphApiClient:
             detail = await self.request("GET", str(item["id"]), params={"fields": "id,created_time,from,to,message"})
             sender = (detail.get("from") or {}).get("id")
             if sender != recipient_id and detail.get("message") is not None:
-                texts.append((str(detail.get("created_time") or ""), str(detail["message"])))
+                texts.append((str(item["id"]), str(detail.get("created_time") or ""), str(detail["message"])))
         return texts
 
     async def get_media(self, media_id: str, fields: str = "shortcode,permalink") -> dict:

@@ -57,10 +57,11 @@ class OutboundMessage(Base):
     id = Column(Integer, primary_key=True)
     turn_key = Column(String(255), nullable=False)
     seq = Column(Integer, nullable=False)
-    recipient_id = Column(String(64), nullable=False)
+    recipient_id = Column(String(64), nullable=False, index=True)
     status = Column(String(16), nullable=False)  # "sending", "sent"
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     sent_at = Column(DateTime(timezone=True), nullable=True)
+    meta_message_id = Column(String(255), nullable=True)  # Meta's id of the sent message
 
 
 class OfferedPayload(Base):

@@ -53,13 +53,26 @@ def in_doubt_since(session: Session, turn_key: str, seq: int) -> Optional[dateti
     return row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
 
 
-def mark_sent(session: Session, turn_key: str, seq: int) -> None:
-    """Meta accepted the reply."""
+def mark_sent(session: Session, turn_key: str, seq: int, meta_message_id: Optional[str] = None) -> None:
+    """Meta accepted the reply (and gave it ``meta_message_id``)."""
     session.execute(
         update(OutboundMessage)
         .where(OutboundMessage.turn_key == turn_key[:255], OutboundMessage.seq == seq)
-        .values(status=SENT, sent_at=utcnow())
+        .values(status=SENT, sent_at=utcnow(), meta_message_id=meta_message_id[:255] if meta_message_id else None)
     )
+
+
+def known_message_ids(session: Session, recipient_id: str, meta_message_ids: Iterable[str]) -> set[str]:
+    """Which of Meta's message ids are replies the ledger already accounts for."""
+    wanted = [i for i in meta_message_ids if i]
+    if not wanted:
+        return set()
+    rows = session.execute(
+        select(OutboundMessage.meta_message_id).where(
+            OutboundMessage.recipient_id == recipient_id[:64], OutboundMessage.meta_message_id.in_(wanted)
+        )
+    ).scalars()
+    return set(rows)
 
 
 def sent_count(session: Session, turn_key: str) -> int:

@@ -217,3 +217,15 @@ async def test_a_reply_in_doubt_is_sent_only_if_metas_conversation_lacks_it(
     with transaction(demo_store) as session:
         assert outbox.in_doubt_since(session, "mid-doubt-lost", 0) is None  # confirmed now
         assert outbox.in_doubt_since(session, "mid-doubt-arrived", 0) is None  # Meta showed it
+
+
+async def test_a_reply_in_doubt_is_not_mistaken_for_the_same_text_sent_by_an_earlier_turn(
+    harness: Harness, demo_store: sessionmaker
+) -> None:
+    await harness.post(payloads.delivery(payloads.text_message("6052", "سلام", mid="mid-first-hello")))
+    await harness.settle()  # "got: سلام", recorded with Meta's id
+    with transaction(demo_store) as session:  # the next turn's try died while sending the same text
+        outbox.begin_send(session, "mid-second-hello", 0, "6052")
+    await harness.post(payloads.delivery(payloads.text_message("6052", "سلام", mid="mid-second-hello")))
+    await harness.settle()
+    assert harness.graph.texts("6052") == ["got: سلام", "got: سلام"]

@@ -41,8 +41,10 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("created_at", _TIME, nullable=False),
         sa.Column("sent_at", _TIME, nullable=True),
+        sa.Column("meta_message_id", sa.String(255), nullable=True),
         sa.UniqueConstraint("turn_key", "seq", name="uq_outbound_message_turn_seq"),
     )
+    op.create_index("ix_outbound_messages_recipient_id", "outbound_messages", ["recipient_id"])
     op.create_table(
         "offered_payloads",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -55,6 +57,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("offered_payloads")
+    op.drop_index("ix_outbound_messages_recipient_id", table_name="outbound_messages")
     op.drop_table("outbound_messages")
     op.drop_index("ix_inbound_events_status_sender", table_name="inbound_events")
     with op.batch_alter_table("inbound_events") as batch:
