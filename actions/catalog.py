@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.buttons import inform_button
 from actions.checkout_item import product_label
 from actions.language import reply_language
-from actions.store import replies_on_store_error, session_factory
-from inventory_db import catalog, restock
+from actions.store import record_event, replies_on_store_error, session_factory
+from inventory_db import catalog, events, restock
 from inventory_db.database import transaction
 from inventory_db.errors import StoreError, UnknownProduct
 from shoplang import answers, describe
@@ -88,13 +88,18 @@ class ActionAnswerProductQuery(Action):
         else:
             unsure = (tracker.latest_message.get("intent") or {}).get("name") == "nlu_fallback"
             dispatcher.utter_message(response="utter_default" if unsure else "utter_ask_product")
+            if unsure:
+                record_event(tracker, events.FALLBACK, text=typed)
             return [] if in_checkout else [SlotSet("color", color), SlotSet("size", size)]
 
-        self._answer(dispatcher, product, color, size, language, offer=not in_checkout)
+        asked = self._answer(dispatcher, product, color, size, language, offer=not in_checkout)
+        record_event(
+            tracker, events.INQUIRY, product_code=product.code, color=color, size=size, available=asked.available
+        )
         if in_checkout:
             return []
-        events = [SlotSet("product_code", product.code), SlotSet("color", color), SlotSet("size", size)]
-        return events + [SlotSet("product_source", source)] if fresh else events
+        slots = [SlotSet("product_code", product.code), SlotSet("color", color), SlotSet("size", size)]
+        return slots + [SlotSet("product_source", source)] if fresh else slots
 
     @staticmethod
     def _answer(
@@ -104,7 +109,8 @@ class ActionAnswerProductQuery(Action):
         size: Optional[str],
         language: Language,
         offer: bool = True,
-    ) -> None:
+    ) -> catalog.Availability:
+        """Says what is in stock of what was asked; returns that availability."""
         asked = catalog.availability(product, color, size)
         name = product_label(product, language)
         variant = describe.variant(color, size, language)
@@ -127,6 +133,7 @@ class ActionAnswerProductQuery(Action):
                 dispatcher.utter_message(response="utter_offer_restock_notice")
         else:
             dispatcher.utter_message(response="utter_variant_not_offered", product=name, variant=variant, stock_list=in_stock)
+        return asked
 
     @staticmethod
     def _ask_which(

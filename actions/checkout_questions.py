@@ -20,9 +20,10 @@ from actions.buttons import inform_button
 from actions.checkout_form import RETRIES, CustomerMessage
 from actions.checkout_item import product_info, product_label
 from actions.language import reply_language
-from actions.store import replies_on_store_error, session_factory
+from actions.store import record_event, replies_on_store_error, session_factory
 from inventory_db import catalog, checkout
 from inventory_db.database import transaction
+from inventory_db.events import CHECKOUT_STEP, SUMMARY_SHOWN
 from inventory_db.policy import load_policy
 from shoplang import describe
 from shoplang.formatting import format_number, format_toman, join_list
@@ -36,12 +37,21 @@ OFFER_PERSON_AFTER = 3  # unusable answers in a row
 
 
 class AskCheckoutQuestion(Action, ABC):
-    """Asks for ``slot``: plainly the first time, with an example after a miss, offering a person after three."""
+    """Asks for ``slot``: plainly the first time, with an example after a miss, offering a person after three.
+
+    Asking plainly is a checkout step reached, recorded for the owner's funnel; asking
+    again after a miss is not another step.
+    """
 
     @property
     @abstractmethod
     def slot(self) -> str:
         """The form slot asked for; a concrete question names it (rasa-sdk registers only those)."""
+
+    @property
+    def step(self) -> str:
+        """The checkout step this question reaches: its slot, unless it says otherwise."""
+        return self.slot
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
@@ -50,6 +60,8 @@ class AskCheckoutQuestion(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         retries = int(tracker.get_slot(RETRIES) or 0)
         events = self.ask(dispatcher, tracker, reply_language(tracker), retries > 0)
+        if not retries and not events:  # an ask that returns events asked for something else instead
+            record_event(tracker, CHECKOUT_STEP, step=self.step)
         if retries >= OFFER_PERSON_AFTER:
             dispatcher.utter_message(response="utter_offer_human")
         return events
@@ -60,7 +72,8 @@ class AskCheckoutQuestion(Action, ABC):
 
     @abstractmethod
     def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
-        """Utters the question; returns any events."""
+        """Utters the question; returns no events, or, when it could not be asked (the item
+        is no longer settled), the slot cleared for the question asked instead."""
 
 
 class AskTypedAnswer(AskCheckoutQuestion, ABC):
@@ -202,6 +215,7 @@ class ActionAskOrderConfirmed(AskCheckoutQuestion):
     """Shows the order summary and asks to confirm, change or cancel it."""
 
     slot = "order_confirmed"
+    step = SUMMARY_SHOWN
 
     def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
         if again:

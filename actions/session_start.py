@@ -1,10 +1,13 @@
-"""A new session does not end a hand-off: the customer stays with the owner until released.
+"""A new session is a conversation started, and it does not end a hand-off.
 
-Rasa starts a new session after ``session_expiration_time`` minutes of silence, and a
-new session forgets that the conversation was paused. This is Rasa's own session start
-(carry the slots over as the domain's ``session_config`` says, then listen), with one
-step added: a customer still on the owner's list (``shopctl handoff list``) is paused
-again, on every channel, until ``shopctl handoff release``.
+Rasa starts a new session with a customer's first message and after
+``session_expiration_time`` minutes of silence. This is Rasa's own session start (carry
+the slots over as the domain's ``session_config`` says, then listen), with two steps
+added: the store records the conversation's start with where the customer came from
+(the channel's metadata of the message that started it: the post, reel, story, ad,
+link or comment, else direct), and a customer still on the owner's list (``shopctl
+handoff list``) is paused again, on every channel, until ``shopctl handoff release``:
+a new session would otherwise forget that the conversation was paused.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.store import session_factory
-from inventory_db import handoffs
+from inventory_db import events, handoffs
 from inventory_db.database import transaction
 from inventory_db.errors import StoreError
 
 logger = logging.getLogger(__name__)
+
+# Rasa's slot for the metadata of the message that started the session (rasa.shared.core.constants).
+SESSION_START_METADATA_SLOT = "session_started_metadata"
 
 
 def _last_session_slots(tracker: Tracker) -> List[EventType]:
@@ -37,19 +43,38 @@ def _last_session_slots(tracker: Tracker) -> List[EventType]:
     return slots
 
 
-def _still_handed_over(tracker: Tracker) -> bool:
-    """The store says whether the owner still has this customer; if it cannot say, the
-    conversation stays as paused (or not) as it was."""
+def _started_with(tracker: Tracker) -> Dict[str, Any]:
+    """The metadata of the message starting this session. Rasa sets it as the
+    ``session_started_metadata`` slot just before this action, and only when there is
+    some: the slot's value carried over from an earlier session is not this one's."""
+    last = tracker.events[-1] if tracker.events else {}
+    if last.get("event") == "slot" and last.get("name") == SESSION_START_METADATA_SLOT:
+        return last.get("value") if isinstance(last.get("value"), dict) else {}
+    return {}
+
+
+def _came_from(metadata: Dict[str, Any]) -> Dict[str, Any]:
+    """Where the customer came from, as the channel says: the order source of what they
+    shared or clicked (``product_source``) and Meta's referral (an ad's id, a link's ref)."""
+    referral = metadata.get("referral") if isinstance(metadata.get("referral"), dict) else {}
+    return {"source": metadata.get("product_source"), "ref": referral.get("ref"), "ad_id": referral.get("ad_id")}
+
+
+def _start(tracker: Tracker) -> bool:
+    """Records the conversation's start; says whether the owner still has this customer.
+    If the store cannot say, the conversation stays as paused (or not) as it was."""
     try:
         with transaction(session_factory()) as session:
+            events.start_conversation(session, tracker.sender_id, **_came_from(_started_with(tracker)))
             return handoffs.is_waiting(session, tracker.sender_id)
     except (StoreError, SQLAlchemyError) as error:
-        logger.error("session start for %s could not read the hand-offs: %s", tracker.sender_id, error)
+        logger.error("session start for %s could not reach the store: %s", tracker.sender_id, error)
         return tracker.is_paused()
 
 
 class ActionSessionStart(Action):
-    """Rasa's ``action_session_start``, pausing again a customer the owner has not released."""
+    """Rasa's ``action_session_start``, recording the conversation's start and pausing again
+    a customer the owner has not released."""
 
     def name(self) -> Text:
         return "action_session_start"
@@ -57,10 +82,10 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        events: List[EventType] = [SessionStarted()]
+        started: List[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
-            events += _last_session_slots(tracker)
-        if _still_handed_over(tracker):
-            events.append(ConversationPaused())
-        events.append(ActionExecuted("action_listen"))
-        return events
+            started += _last_session_slots(tracker)
+        if _start(tracker):
+            started.append(ConversationPaused())
+        started.append(ActionExecuted("action_listen"))
+        return started

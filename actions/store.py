@@ -1,5 +1,6 @@
-"""The action server's handle on the store, built on first use (never at import), and
-the one place that turns a store failure into a reply instead of a silent 500."""
+"""The action server's handle on the store, built on first use (never at import), the one
+place that turns a store failure into a reply instead of a silent 500, and the one way
+the conversation's business events are recorded."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from actions.language import reply_language
-from inventory_db.database import database_url, make_engine, make_session_factory
+from inventory_db import events
+from inventory_db.database import database_url, make_engine, make_session_factory, transaction
 from inventory_db.errors import (
     CustomerLimitReached,
     InvalidQuantity,
@@ -50,6 +52,19 @@ def session_factory() -> sessionmaker:
 @lru_cache(maxsize=4)
 def _factory_for(url: str) -> sessionmaker:
     return make_session_factory(make_engine(url))
+
+
+def record_event(tracker: Tracker, kind: str, **facts: Any) -> None:
+    """Record a business event of this conversation (``inventory_db.events``) for the owner's reports.
+
+    In a transaction of its own once the reply is decided: a store that cannot take it
+    is logged, and the customer still gets their answer.
+    """
+    try:
+        with transaction(session_factory()) as session:
+            events.record(session, kind, tracker.sender_id, **facts)
+    except (StoreError, SQLAlchemyError) as error:
+        logger.error("%s of customer %s not recorded: %s: %s", kind, tracker.sender_id, type(error).__name__, error)
 
 
 def slots_to_clear(error: Exception) -> tuple[str, ...]:

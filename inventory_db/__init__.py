@@ -8,4 +8,5 @@ caller owns the transaction (``database.transaction``):
 - ``stock``: availability, the movement ledger, the owner's counts.
 - ``reservations``: checkout holds that lapse by themselves.
 - ``orders`` and ``order_states``: idempotent placement, numbering, the status machine.
+- ``events``: business events, recorded when they happen, that the owner's reports count.
 """

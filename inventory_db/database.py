@@ -6,7 +6,6 @@ tests and tools can point the store at any database through ``DATABASE_URL``.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -16,12 +15,7 @@ from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-DEFAULT_DATABASE_URL = "sqlite:///var/shop.db"
-
-
-def database_url() -> str:
-    """The configured store: ``DATABASE_URL``, else the embedded SQLite file."""
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+from inventory_db.settings import database_url
 
 
 def _sqlite_file(url: str) -> Optional[Path]:

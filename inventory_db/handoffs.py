@@ -3,7 +3,7 @@ assistant stays quiet with them until the owner releases the conversation.
 
 The store keeps who is waiting (the owner's list of chats to answer) and when each
 was released. Pausing and resuming the conversation itself is the dialogue engine's
-job; ``channels.rasa_conversations`` tells Rasa to resume.
+job; the owner's ``owner.rasa_api`` tells Rasa to resume.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory_db import message_log, stock
+from inventory_db import events, message_log, stock
 from inventory_db.errors import StoreError
 from inventory_db.models import Handoff
 
@@ -69,12 +69,12 @@ def request_handoff(
     session: Session, customer_id: str, message: Optional[str] = None, now: Optional[datetime] = None
 ) -> HandoffInfo:
     """Put the customer on the owner's list; asking again while waiting is the same hand-off."""
-    handoff = _open(session, customer_id) or Handoff(
-        customer_id=customer_id,
-        message=(message or "").strip()[:MAX_MESSAGE] or None,
-        requested_at=stock.now_or(now),
-    )
-    session.add(handoff)
+    handoff = _open(session, customer_id)
+    if handoff is None:
+        message = (message or "").strip()[:MAX_MESSAGE] or None
+        handoff = Handoff(customer_id=customer_id, message=message, requested_at=stock.now_or(now))
+        session.add(handoff)
+        events.record(session, events.HANDOFF_REQUESTED, customer_id, now=handoff.requested_at)
     session.flush()
     return _info(handoff)
 
@@ -122,5 +122,6 @@ def release(session: Session, customer_id: str, actor: str, now: Optional[dateti
         raise NoOpenHandoff(customer_id)
     handoff.released_at = stock.now_or(now)
     handoff.released_by = actor
+    events.record(session, events.HANDOFF_RELEASED, customer_id, external=True, now=handoff.released_at)
     session.flush()
     return _info(handoff)

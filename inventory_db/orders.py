@@ -3,7 +3,8 @@
 An order sets its units aside while it is open (awaiting payment within its
 deadline, or paid); shipping takes them off the shelf; cancelling or expiring
 puts them back on sale; a return puts them back on hand. Every step is recorded in
-``order_status_changes`` and every unit moved in the stock ledger.
+``order_status_changes`` and as a business event (``events``), and every unit moved
+in the stock ledger.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from inventory_db import order_states, reservations, settings, stock
+from inventory_db import events, order_states, reservations, settings, stock
 from inventory_db.errors import (
     CustomerLimitReached,
     IllegalTransition,
@@ -331,6 +332,7 @@ def place_order(
                 reservations.convert(session, hold, order.id, actor, now)
             for variant, quantity in wanted:
                 stock.record(session, variants[variant.id], stock.ORDER, actor, allocated=quantity, order_id=order.id, now=now)
+            _record_event(session, order, actor, now)
             session.flush()
     except IntegrityError:
         existing = _by_key(session, key)  # a concurrent twin won the unique key
@@ -461,8 +463,19 @@ def _transition(
             created_at=now,
         )
     )
+    _record_event(session, order, actor, now)
     session.flush()
     return _info(order)
+
+
+def _record_event(session: Session, order: Order, actor: str, now: datetime) -> None:
+    """The business event of the order reaching its status, in the transaction that moved it."""
+    events.record(
+        session, events.ORDER_KINDS[order.status], order.customer_id,
+        external=events.is_external(actor, order.customer_id), now=now,
+        order_number=order.number, amount=order.total, quantity=sum(item.quantity for item in order.items),
+        source=order.source,
+    )
 
 
 def mark_paid(session: Session, number: int, actor: str, note: Optional[str] = None, now: Optional[datetime] = None) -> OrderInfo:

@@ -8,7 +8,6 @@ instead of surfacing mid-conversation.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,9 +15,8 @@ from typing import Any, Optional
 
 import yaml
 
+from inventory_db import settings
 from shoplang.normalize import fold
-
-DEFAULT_POLICY_FILE = "shop_policy.yml"
 
 
 class PolicyError(ValueError):
@@ -136,10 +134,6 @@ def parse_policy(data: dict[str, Any]) -> ShopPolicy:
     )
 
 
-def policy_path() -> Path:
-    return Path(os.environ.get("SHOP_POLICY_FILE") or DEFAULT_POLICY_FILE)
-
-
 @lru_cache(maxsize=4)
 def _load(path: str) -> ShopPolicy:
     file = Path(path)
@@ -150,4 +144,4 @@ def _load(path: str) -> ShopPolicy:
 
 def load_policy() -> ShopPolicy:
     """The policy in SHOP_POLICY_FILE (default shop_policy.yml)."""
-    return _load(str(policy_path().resolve()))
+    return _load(str(settings.policy_file().resolve()))

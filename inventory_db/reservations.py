@@ -2,7 +2,7 @@
 
 A hold counts against availability while it is active and ``expires_at`` is still
 ahead, so an abandoned checkout frees its units by itself; ``sweep_expired`` only
-marks lapsed holds (and records their movements) for the owner's reports.
+marks lapsed holds (and records their movements and events) for the owner's reports.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Collection, Optional
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from inventory_db import settings, stock
+from inventory_db import events, settings, stock
 from inventory_db.errors import (
     CustomerLimitReached,
     InvalidQuantity,
@@ -143,11 +143,20 @@ def reserve(
     )
     session.add(reservation)
     session.flush()
-    stock.record(
-        session, variant, stock.RESERVE, actor or f"customer:{customer_id}",
-        reserved=quantity, reservation_id=reservation.id, now=now,
-    )
+    actor = actor or events.customer_actor(customer_id)
+    stock.record(session, variant, stock.RESERVE, actor, reserved=quantity, reservation_id=reservation.id, now=now)
+    _record_event(session, events.HOLD_PLACED, reservation, actor, now)
     return info(reservation)
+
+
+def _record_event(session: Session, kind: str, reservation: Reservation, actor: str, now: datetime) -> None:
+    """A hold placed, released or expired, as a business event in the same transaction."""
+    variant = reservation.variant
+    events.record(
+        session, kind, reservation.customer_id, external=events.is_external(actor, reservation.customer_id), now=now,
+        product_code=variant.product.code, color=variant.color, size=variant.size,
+        quantity=reservation.quantity, amount=reservation.quantity * reservation.unit_price,
+    )
 
 
 def _close(session: Session, reservation_id: int, status: str, now: datetime, order_id: Optional[int] = None) -> bool:
@@ -210,6 +219,7 @@ def release(session: Session, reservation_id: int, actor: str, now: Optional[dat
             session, reservation.variant, stock.RELEASE, actor,
             reserved=-reservation.quantity, reservation_id=reservation_id, now=now,
         )
+        _record_event(session, events.HOLD_RELEASED, reservation, actor, now)
         session.flush()
     reservation = _load(session, reservation_id)
     if reservation.status == CONVERTED:
@@ -260,6 +270,7 @@ def sweep_expired(session: Session, now: Optional[datetime] = None, actor: str =
                 session, reservation.variant, stock.EXPIRE, actor,
                 reserved=-reservation.quantity, reservation_id=reservation.id, now=now,
             )
+            _record_event(session, events.HOLD_EXPIRED, reservation, actor, now)
             count += 1
     session.flush()
     return count

@@ -13,7 +13,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from inventory_db import stock
+from inventory_db import events, stock
 from inventory_db.errors import StoreError
 from inventory_db.models import Product, RestockRequest, Variant
 
@@ -60,6 +60,11 @@ def request_notice(
     request = existing or RestockRequest(variant=variant, customer_id=customer_id, created_at=now)
     session.add(request)
     session.flush()
+    if existing is None:
+        events.record(
+            session, events.RESTOCK_REQUESTED, customer_id, now=now,
+            product_code=variant.product.code, color=variant.color, size=variant.size,
+        )
     return _info(session, request, now)
 
 

@@ -1,11 +1,20 @@
-"""The store's settings, from the environment.
+"""The store's and the owner's settings, from the environment: the one module that reads it.
 
-``SHOP_RESERVATION_TTL_MINUTES`` (default 30): how long a reservation holds units
-while the customer checks out. ``SHOP_PAYMENT_WINDOW_HOURS`` (default 24): how long
-an order waits for payment before its units go back on sale. ``SHOP_MEDIA_DIR``
-(default var/media): where the store keeps files, receipt images under receipts/.
-``SHOP_RECEIPT_HOSTS``: the hosts receipt images are fetched from. Read at call time,
-so tests and deployments change them without reloading anything.
+The store: ``DATABASE_URL`` (default sqlite:///var/shop.db): which database holds the shop.
+``SHOP_POLICY_FILE`` (default shop_policy.yml): shipping, returns and payment, for the owner
+to edit. ``SHOP_RESERVATION_TTL_MINUTES`` (default 30): how long a reservation holds units
+while the customer checks out. ``SHOP_PAYMENT_WINDOW_HOURS`` (default 24): how long an order
+waits for payment before its units go back on sale. ``SHOP_MEDIA_DIR`` (default var/media):
+where the store keeps files, receipt images under receipts/. ``SHOP_RECEIPT_HOSTS``: the
+hosts receipt images are fetched from.
+
+The owner's side (``owner``): ``RASA_URL`` (default http://localhost:5005): the Rasa server
+``shopctl handoff release`` resumes conversations on; ``RASA_API_TOKEN``: the secret its
+HTTP API was started with.
+
+Read at call time, so tests and deployments change them without reloading anything. How a
+server is deployed (``SHOP_ENV``, the Instagram credentials, the API token's strength) is
+checked by ``channels.instagram_settings`` and ``serving`` as they start.
 """
 
 from __future__ import annotations
@@ -14,11 +23,15 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+DEFAULT_DATABASE_URL = "sqlite:///var/shop.db"
+DEFAULT_POLICY_FILE = "shop_policy.yml"
 DEFAULT_RESERVATION_TTL_MINUTES = 30.0
 DEFAULT_PAYMENT_WINDOW_HOURS = 24.0
 DEFAULT_MEDIA_DIR = "var/media"
 # Meta's CDNs, where Instagram puts the images customers send.
 DEFAULT_RECEIPT_HOSTS = ("fbcdn.net", "fbsbx.com", "cdninstagram.com")
+DEFAULT_RASA_URL = "http://localhost:5005"
+RASA_API_TOKEN_VARIABLE = "RASA_API_TOKEN"
 
 
 def _positive_number(name: str, default: float) -> float:
@@ -32,6 +45,16 @@ def _positive_number(name: str, default: float) -> float:
     if value <= 0:
         raise ValueError(f"{name}={raw!r} must be more than 0")
     return value
+
+
+def database_url() -> str:
+    """The configured store: ``DATABASE_URL``, else the embedded SQLite file."""
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def policy_file() -> Path:
+    """The shop policy file: ``SHOP_POLICY_FILE``, else shop_policy.yml in the working directory."""
+    return Path(os.environ.get("SHOP_POLICY_FILE") or DEFAULT_POLICY_FILE)
 
 
 def reservation_ttl() -> timedelta:
@@ -56,3 +79,13 @@ def receipt_hosts() -> tuple[str, ...]:
     raw = os.environ.get("SHOP_RECEIPT_HOSTS", "")
     hosts = tuple(host.strip().lower().strip(".") for host in raw.split(",") if host.strip())
     return hosts or DEFAULT_RECEIPT_HOSTS
+
+
+def rasa_url() -> str:
+    """The Rasa server whose HTTP API the owner's commands call: ``RASA_URL``, no trailing slash."""
+    return os.environ.get("RASA_URL", DEFAULT_RASA_URL).rstrip("/")
+
+
+def rasa_api_token() -> str:
+    """The secret Rasa's HTTP API was started with (``RASA_API_TOKEN``); empty when it runs without one."""
+    return os.environ.get(RASA_API_TOKEN_VARIABLE, "")

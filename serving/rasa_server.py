@@ -21,7 +21,7 @@ import sys
 from typing import List, Mapping, Optional
 
 from channels.instagram_settings import ENVIRONMENT_NAMES, is_development, placeholder_refusal
-from channels.rasa_conversations import API_TOKEN_VARIABLE, JWT_METHOD
+from owner.rasa_api import API_TOKEN_VARIABLE, JWT_METHOD
 from shoplang.log_masking import install_log_masking
 
 MIN_API_TOKEN_LENGTH = 32

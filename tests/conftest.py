@@ -19,6 +19,9 @@ from tests.channels.fake_graph import FakeGraphApi  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = ROOT / "catalogs" / "demo.csv"
 
+# The demo store on SQLite and PostgreSQL (store_url, sqlite_url, postgres_url): one server a session.
+pytest_plugins = ["tests.databases"]
+
 
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:

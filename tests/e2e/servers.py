@@ -123,7 +123,7 @@ def say(base_url: str, sender: str, message: str) -> list[dict]:
 def shopctl(url: str, *args: str) -> str:
     """The owner's CLI as a real process against the test's store; fails the test on error."""
     result = subprocess.run(
-        [sys.executable, "-m", "inventory_db.cli", *args],
+        [sys.executable, "-m", "owner.cli", *args],
         capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr

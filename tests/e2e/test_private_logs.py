@@ -23,9 +23,9 @@ import aiohttp
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from channels.rasa_conversations import bearer_token
 from inventory_db import orders
 from inventory_db.database import transaction
+from owner.rasa_api import bearer_token
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
 from tests.e2e.production import API_SECRET, Profile, running_production_profile

@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from channels.rasa_conversations import bearer_token, resume_conversation
+from owner.rasa_api import bearer_token, resume_conversation
 from tests.e2e.production import API_SECRET, Profile, group_pids, listening_sockets, running_production_profile
 from tests.e2e.servers import ROOT, demo_store_url
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.inventory_db import pg_server
-from tests.inventory_db.conftest import start_postgres_or_explain
+from tests.databases import start_postgres_or_explain
 
 
 def test_missing_server_binaries_fail_with_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

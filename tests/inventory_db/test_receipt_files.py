@@ -1,4 +1,4 @@
-"""Receipt images kept in the store's media folder, named by content; the owner sees where."""
+"""Receipt images kept in the store's media folder, named by content (what `shopctl orders show` says of them: tests/owner)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import cli, payment_receipts
+from inventory_db import payment_receipts
 from inventory_db.database import transaction
 from inventory_db.payment_receipts import ReceiptImage
 from tests.inventory_db.helpers import ALI, item, place
@@ -41,17 +41,3 @@ def test_an_image_is_kept_once_by_its_sha256_and_a_missing_one_says_why(demo_sto
     assert (kept.file_path, kept.file_sha256) == (again.file_path, again.file_sha256) == (str(path), sha256)
     assert list(media.iterdir()) == [path] and path.read_bytes() == PNG
     assert (missing.content, missing.file_path, missing.file_error) == ("https://cdn.example/2.png", None, "HTTP 403")
-
-
-def test_orders_show_says_where_the_image_is_or_why_it_is_not(
-    demo_store: sessionmaker, database_url: str, media: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    order = place(demo_store, "k", items=[item("SH-12", "gray", "free")])
-    kept, lost = (_image_receipt(demo_store, f"https://cdn.example/{n}.png") for n in range(2))
-    with transaction(demo_store) as session:
-        payment_receipts.attach_image(session, kept.id, ReceiptImage(PNG, "image/png"))
-        payment_receipts.attach_image(session, lost.id, ReceiptImage(error="fetch failed: TimeoutError"))
-    assert cli.main(["orders", "show", str(order.number)]) == 0
-    shown = capsys.readouterr().out
-    assert f"kept as {media / hashlib.sha256(PNG).hexdigest()}.png" in shown
-    assert "https://cdn.example/1.png  (image not kept: fetch failed: TimeoutError)" in shown

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 from sqlalchemy.orm import sessionmaker
 
@@ -32,20 +27,6 @@ def test_ready_once_stock_returns_and_marked_when_told(demo_store: sessionmaker)
         assert [r.customer_id for r in restock.pending(session)] == ["c2"]
         with pytest.raises(restock.UnknownRestockRequest):
             restock.mark_notified(session, 999)
-
-
-def test_cli_lists_ready_requests_as_json(demo_store: sessionmaker, database_url: str) -> None:
-    with transaction(demo_store) as session:
-        request = restock.request_notice(session, "ig-42", "R-7", "green", "free")
-        stock.set_stock(session, "R-7", "green", "free", 1, actor="owner")
-    env = {**os.environ, "DATABASE_URL": database_url}
-    shown = subprocess.run([sys.executable, "-m", "inventory_db.cli", "restock", "list", "--ready", "--json"], capture_output=True, text=True, env=env)
-    assert shown.returncode == 0, shown.stderr
-    assert [(r["customer_id"], r["code"], r["available"]) for r in json.loads(shown.stdout)] == [("ig-42", "R-7", 1)]
-    done = subprocess.run([sys.executable, "-m", "inventory_db.cli", "restock", "notified", str(request.id)], capture_output=True, text=True, env=env)
-    assert done.returncode == 0 and "marked notified" in done.stdout
-    missing = subprocess.run([sys.executable, "-m", "inventory_db.cli", "restock", "notified", "999"], capture_output=True, text=True, env=env)
-    assert missing.returncode == 1 and missing.stderr.strip() == "shopctl: no restock request 999"
 
 
 def test_migration_0004_goes_down_and_up(database_url: str) -> None:

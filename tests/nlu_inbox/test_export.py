@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from inventory_db.cli import main
+from owner.cli import main
 from nlu_inbox.export import example_text, render
 from nlu_inbox.inbox import InboxEntry
 

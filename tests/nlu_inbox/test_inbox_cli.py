@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inventory_db.cli import main
+from owner.cli import main
 from tests.nlu_inbox.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,7 +151,7 @@ def test_default_store_comes_from_endpoints_yml(
 
 def test_runs_as_a_real_process(tracker_url: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "inventory_db.cli", "nlu", "inbox", "--tracker-db", tracker_url, "--since", "7d"],
+        [sys.executable, "-m", "owner.cli", "nlu", "inbox", "--tracker-db", tracker_url, "--since", "7d"],
         capture_output=True, text=True, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr

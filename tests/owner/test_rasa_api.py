@@ -10,7 +10,7 @@ from typing import Iterator
 import jwt
 import pytest
 
-from channels.rasa_conversations import JWT_METHOD, RasaUnreachable, bearer_token, resume_conversation
+from owner.rasa_api import JWT_METHOD, RasaUnreachable, bearer_token, resume_conversation
 
 SECRET = "a-shared-secret-of-forty-characters-0123"
 

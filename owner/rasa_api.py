@@ -15,7 +15,6 @@ conversation id).
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -24,18 +23,15 @@ from typing import Optional
 
 import jwt
 
-DEFAULT_RASA_URL = "http://localhost:5005"
-API_TOKEN_VARIABLE = "RASA_API_TOKEN"
+from inventory_db import settings
+
+API_TOKEN_VARIABLE = settings.RASA_API_TOKEN_VARIABLE
 JWT_METHOD = "HS256"
 JWT_LIFETIME_S = 300
 
 
 class RasaUnreachable(Exception):
     """The Rasa server did not take the event; the conversation is still paused."""
-
-
-def rasa_url() -> str:
-    return os.environ.get("RASA_URL", DEFAULT_RASA_URL).rstrip("/")
 
 
 def bearer_token(secret: str, conversation_id: Optional[str] = None, lifetime_s: int = JWT_LIFETIME_S) -> str:
@@ -53,8 +49,8 @@ def resume_conversation(sender_id: str, base_url: Optional[str] = None, token: O
     """Append a ``resume`` event to the customer's tracker, so the bot answers them again.
 
     ``token`` (default: ``RASA_API_TOKEN``) is the secret the JWT is signed with."""
-    base = (base_url or rasa_url()).rstrip("/")
-    secret = token if token is not None else os.environ.get(API_TOKEN_VARIABLE, "")
+    base = (base_url or settings.rasa_url()).rstrip("/")
+    secret = token if token is not None else settings.rasa_api_token()
     url = f"{base}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events"
     headers = {"Content-Type": "application/json"}
     if secret:

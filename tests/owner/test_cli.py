@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Iterator
@@ -13,16 +11,13 @@ from typing import Callable, Iterator
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import cli, reservations
+from inventory_db import reservations
 from inventory_db.database import make_engine, make_session_factory
 from inventory_db.models import utcnow
+from owner import cli
 from tests.conftest import DEMO_CATALOG
 from tests.inventory_db.helpers import ALI, SARA, item, place, run
-
-
-def shopctl(*args: str, url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "inventory_db.cli", *args], capture_output=True, text=True, env=env)
+from tests.owner.helpers import shopctl
 
 
 def test_upgrade_import_and_show_json(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Stores on both databases: SQLite files and a real, throwaway PostgreSQL server.
+"""Stores on both databases for every test layer: SQLite files and a real, throwaway PostgreSQL
+server (a plugin of tests/conftest.py, so the store's and the owner's tests share one server).
 
 ``store_url`` runs a test once on SQLite and once on PostgreSQL (marked
 ``postgres``), each time on a fresh migrated copy holding the demo catalog. The
