@@ -6,7 +6,8 @@ to edit. ``SHOP_RESERVATION_TTL_MINUTES`` (default 30): how long a reservation h
 while the customer checks out. ``SHOP_PAYMENT_WINDOW_HOURS`` (default 24): how long an order
 waits for payment before its units go back on sale. ``SHOP_MEDIA_DIR`` (default var/media):
 where the store keeps files, receipt images under receipts/. ``SHOP_RECEIPT_HOSTS``: the
-hosts receipt images are fetched from.
+hosts receipt images are fetched from. ``SHOP_TIMEZONE`` (default Asia/Tehran): the shop's
+time zone, where the reports' days begin and end.
 
 The owner's side (``owner``): ``RASA_URL`` (default http://localhost:5005): the Rasa server
 ``shopctl handoff release`` resumes conversations on; ``RASA_API_TOKEN``: the secret its
@@ -22,6 +23,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///var/shop.db"
 DEFAULT_POLICY_FILE = "shop_policy.yml"
@@ -30,6 +32,7 @@ DEFAULT_PAYMENT_WINDOW_HOURS = 24.0
 DEFAULT_MEDIA_DIR = "var/media"
 # Meta's CDNs, where Instagram puts the images customers send.
 DEFAULT_RECEIPT_HOSTS = ("fbcdn.net", "fbsbx.com", "cdninstagram.com")
+DEFAULT_TIMEZONE = "Asia/Tehran"
 DEFAULT_RASA_URL = "http://localhost:5005"
 RASA_API_TOKEN_VARIABLE = "RASA_API_TOKEN"
 
@@ -79,6 +82,15 @@ def receipt_hosts() -> tuple[str, ...]:
     raw = os.environ.get("SHOP_RECEIPT_HOSTS", "")
     hosts = tuple(host.strip().lower().strip(".") for host in raw.split(",") if host.strip())
     return hosts or DEFAULT_RECEIPT_HOSTS
+
+
+def shop_timezone() -> ZoneInfo:
+    """The shop's time zone (``SHOP_TIMEZONE``, an IANA name): a report's day is the shop's day."""
+    name = os.environ.get("SHOP_TIMEZONE", "").strip() or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"SHOP_TIMEZONE={name!r} is not a time zone (e.g. Asia/Tehran)") from None
 
 
 def rasa_url() -> str:

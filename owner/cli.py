@@ -16,14 +16,14 @@ from typing import Callable, NoReturn, Optional, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from inventory_db.errors import CatalogImportError, StoreError
-from owner.commands import catalog, db, handoff, nlu, orders, reservations, restock, stock
+from owner.commands import catalog, db, handoff, nlu, orders, report, reservations, restock, stock
 from owner.commands.common import CliError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 # In the order `shopctl --help` lists them.
-GROUPS = (db, catalog, stock, orders, reservations, restock, handoff, nlu)
+GROUPS = (db, catalog, stock, orders, reservations, restock, handoff, report, nlu)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Sequence
 
-from inventory_db import handoffs, orders, payment_receipts, restock, stock
+from inventory_db import handoffs, orders, payment_receipts, reports, restock, stock
 
 
 def to_json(value: Any) -> str:
@@ -63,3 +63,22 @@ def restock_dict(request: restock.RestockRequestInfo) -> dict[str, Any]:
 
 def handoff_dict(handoff: handoffs.WaitingCustomer) -> dict[str, Any]:
     return asdict(handoff)
+
+
+def figures_dict(figures: reports.Figures) -> dict[str, Any]:
+    """One period's figures under the report's contract keys (``docs/reports.md``)."""
+    data = asdict(figures)
+    period = data.pop("period")
+    return {
+        "period": {
+            "from": period["first_day"].isoformat(),
+            "to": period["last_day"].isoformat(),
+            "timezone": data.pop("timezone"),
+        },
+        **data,
+    }
+
+
+def report_dict(report: reports.Report) -> dict[str, Any]:
+    """``shopctl report --json``: the period's figures, and ``previous``: the same for the period before."""
+    return {**figures_dict(report.current), "previous": figures_dict(report.previous)}

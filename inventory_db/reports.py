@@ -1,0 +1,500 @@
+"""The owner's reports: read-only queries over the business events, plain rows out.
+
+The role of the cosmicpython book's ``views.py``: nothing here changes the store, and
+nothing here knows how a report is shown (``owner.report_text`` writes it for a
+terminal, ``owner.shapes`` as the JSON scripts rely on). Every figure counts the
+events of ``inventory_db.events`` that happened inside a period of the shop's local
+days; ``docs/reports.md`` defines each one.
+
+Counting, grouping and summing happen in SQL that reads the same on SQLite and
+PostgreSQL. Durations are subtracted and medians taken in Python: date arithmetic and
+``percentile_cont`` are spelt differently on each database, and a week of one shop's
+orders is a short list. Rows are put in their final order in Python too, so ties and
+NULLs sort the same on both databases whatever the collation.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from inventory_db import events
+from inventory_db.events_models import BusinessEvent
+from inventory_db.message_log_models import InboundEvent
+from inventory_db.models import Order, OrderItem, Product
+
+# The checkout form's questions in the order it asks them (domain.yml's checkout_form,
+# without order_confirmed, whose question is the summary); a test keeps the two equal.
+FORM_STEPS: tuple[str, ...] = (
+    "product_code", "color", "size", "quantity", "customer_name", "phone", "address", "postal_code", "shipping_method",
+)  # fmt: skip
+INQUIRY_STEP = "inquiry"
+CHECKOUT_STARTED = "checkout_started"
+ORDER_PLACED_STEP = "order_placed"
+PAID_STEP = "paid"
+FUNNEL_STEPS: tuple[str, ...] = (
+    INQUIRY_STEP, CHECKOUT_STARTED, *FORM_STEPS, events.SUMMARY_SHOWN, ORDER_PLACED_STEP, PAID_STEP,
+)  # fmt: skip
+TOP_UNRECOGNISED = 10
+INBOUND_MESSAGE = "message"  # the Instagram inbox's kind for a customer's Direct message
+_ORDERED = (events.ORDER_PLACED, events.ORDER_PAID)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, ``first_day`` to ``last_day`` inclusive, in the shop's time zone."""
+
+    first_day: date
+    last_day: date
+
+    def __post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise ValueError(f"the period ends ({self.last_day}) before it starts ({self.first_day})")
+
+    @classmethod
+    def last_days(cls, days: int, today: date) -> "Period":
+        """The ``days`` days ending with ``today``."""
+        return cls(today - timedelta(days=days - 1), today)
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one."""
+        return Period(self.first_day - timedelta(days=self.days), self.first_day - timedelta(days=1))
+
+    def utc_bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """[start, end) in UTC: local midnight starting the first day, local midnight after the last."""
+        start = datetime.combine(self.first_day, time(), zone)
+        end = datetime.combine(self.last_day + timedelta(days=1), time(), zone)
+        return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Conversations:
+    total: int
+    new_customers: int
+    messages_in: int
+
+
+@dataclass(frozen=True)
+class InquiryRow:
+    code: str
+    name_fa: Optional[str]
+    name_en: Optional[str]
+    asks: int
+    out_of_stock_asks: int
+
+
+@dataclass(frozen=True)
+class LostDemandRow:
+    code: str
+    color: Optional[str]
+    size: Optional[str]
+    asks: int
+    restock_requests: int
+
+
+@dataclass(frozen=True)
+class Sales:
+    orders_placed: int
+    orders_paid: int
+    units: int
+    revenue_placed: int
+    revenue_paid: int
+
+
+@dataclass(frozen=True)
+class BestSeller:
+    code: str
+    units: int
+    revenue: int
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    step: str
+    conversations: int
+
+
+@dataclass(frozen=True)
+class Conversion:
+    inquiry_to_order: Optional[float]
+    order_to_paid: Optional[float]
+
+
+@dataclass(frozen=True)
+class Minutes:
+    median: Optional[float]
+    mean: Optional[float]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: str
+    ref: Optional[str]
+    conversations: int
+    orders: int
+    revenue: int
+
+
+@dataclass(frozen=True)
+class TextCount:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Nlu:
+    fallback_rate: Optional[float]
+    top_unrecognised: list[TextCount] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Handoffs:
+    requested: int
+    released: int
+    waiting: int
+    median_wait_minutes: Optional[float]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of one period; ``docs/reports.md`` says what each counts."""
+
+    period: Period
+    timezone: str
+    conversations: Conversations
+    inquiries: list[InquiryRow]
+    lost_demand: list[LostDemandRow]
+    sales: Sales
+    best_sellers: list[BestSeller]
+    funnel: list[FunnelStep]
+    conversion: Conversion
+    time_to_order_minutes: Minutes
+    time_to_payment_minutes: Minutes
+    by_source: list[SourceRow]
+    nlu: Nlu
+    handoffs: Handoffs
+
+
+@dataclass(frozen=True)
+class Report:
+    """A period's figures and, to compare each number with, the equal-length period before."""
+
+    current: Figures
+    previous: Figures
+
+
+def report(session: Session, period: Period, zone: ZoneInfo) -> Report:
+    """The report for ``period`` (local days in ``zone``) and the period before it."""
+    return Report(figures(session, period, zone), figures(session, period.previous(), zone))
+
+
+def figures(session: Session, period: Period, zone: ZoneInfo) -> Figures:
+    """One period's figures; a period with no events gives zeros, empty lists and None."""
+    start, end = period.utc_bounds(zone)
+    window = _Window(session, start, end)
+    funnel = window.funnel()
+    reached = {row.step: row.conversations for row in funnel}
+    messages_in = window.messages_in()
+    return Figures(
+        period=period,
+        timezone=zone.key,
+        conversations=Conversations(window.conversations(), window.new_customers(), messages_in),
+        inquiries=window.inquiries(),
+        lost_demand=window.lost_demand(),
+        sales=window.sales(),
+        best_sellers=window.best_sellers(),
+        funnel=funnel,
+        conversion=Conversion(
+            _ratio(reached[ORDER_PLACED_STEP], reached[INQUIRY_STEP]),
+            _ratio(reached[PAID_STEP], reached[ORDER_PLACED_STEP]),
+        ),
+        time_to_order_minutes=_minutes(window.times_to_order()),
+        time_to_payment_minutes=_minutes(window.times_to_payment()),
+        by_source=window.by_source(),
+        nlu=window.nlu(messages_in),
+        handoffs=window.handoffs(),
+    )
+
+
+def _ratio(part: int, whole: int) -> Optional[float]:
+    return round(part / whole, 4) if whole else None
+
+
+def _minutes(spans: list[timedelta]) -> Minutes:
+    if not spans:
+        return Minutes(None, None)
+    minutes = [span.total_seconds() / 60 for span in spans]
+    return Minutes(round(statistics.median(minutes), 1), round(statistics.fmean(minutes), 1))
+
+
+class _Window:
+    """The queries of one [start, end) window in UTC."""
+
+    def __init__(self, session: Session, start: datetime, end: datetime) -> None:
+        self.session = session
+        self.start = start
+        self.end = end
+
+    def _in(self, column: Any = BusinessEvent.occurred_at) -> Any:
+        return and_(column >= self.start, column < self.end)
+
+    def _of(self, *kinds: str) -> Any:
+        return and_(BusinessEvent.kind.in_(kinds), self._in())
+
+    def _count(self, *kinds: str) -> int:
+        return self.session.execute(select(func.count()).where(self._of(*kinds))).scalar_one()
+
+    # -- conversations --------------------------------------------------------------
+
+    def conversations(self) -> int:
+        """Conversations in which the customer did something (not the owner or a sweeper)."""
+        query = select(func.count(func.distinct(BusinessEvent.conversation_id))).where(
+            self._in(), BusinessEvent.external.is_(False)
+        )
+        return self.session.execute(query).scalar_one()
+
+    def new_customers(self) -> int:
+        """Customers whose first doing of all time falls in the window."""
+        first = (
+            select(BusinessEvent.customer_id)
+            .where(BusinessEvent.external.is_(False))
+            .group_by(BusinessEvent.customer_id)
+            .having(self._in(func.min(BusinessEvent.occurred_at)))
+            .subquery()
+        )
+        return self.session.execute(select(func.count()).select_from(first)).scalar_one()
+
+    def messages_in(self) -> int:
+        """Customers' Instagram Direct messages the webhook stored (other channels keep no inbox)."""
+        query = select(func.count()).where(InboundEvent.kind == INBOUND_MESSAGE, self._in(InboundEvent.claimed_at))
+        return self.session.execute(query).scalar_one()
+
+    # -- demand ---------------------------------------------------------------------
+
+    def inquiries(self) -> list[InquiryRow]:
+        out_of_stock = func.sum(case((BusinessEvent.available == 0, 1), else_=0))
+        query = (
+            select(BusinessEvent.product_code, Product.name_fa, Product.name_en, func.count(), out_of_stock)
+            .outerjoin(Product, Product.code == BusinessEvent.product_code)
+            .where(self._of(events.INQUIRY), BusinessEvent.product_code.is_not(None))
+            .group_by(BusinessEvent.product_code, Product.name_fa, Product.name_en)
+        )
+        rows = [InquiryRow(code, fa, en, n, int(none or 0)) for code, fa, en, n, none in self.session.execute(query)]
+        return sorted(rows, key=lambda r: (-r.asks, -r.out_of_stock_asks, r.code))
+
+    def lost_demand(self) -> list[LostDemandRow]:
+        """Variants asked for while none was free, and restock notices asked for."""
+        key = (BusinessEvent.product_code, BusinessEvent.color, BusinessEvent.size)
+        asked = select(*key, literal(1).label("asks"), literal(0).label("requests")).where(
+            self._of(events.INQUIRY), BusinessEvent.available == 0, BusinessEvent.product_code.is_not(None)
+        )
+        requested = select(*key, literal(0).label("asks"), literal(1).label("requests")).where(
+            self._of(events.RESTOCK_REQUESTED)
+        )
+        both = union_all(asked, requested).subquery()
+        query = select(
+            both.c.product_code, both.c.color, both.c.size, func.sum(both.c.asks), func.sum(both.c.requests)
+        ).group_by(both.c.product_code, both.c.color, both.c.size)
+        rows = [LostDemandRow(code, col, size, int(a), int(r)) for code, col, size, a, r in self.session.execute(query)]
+        rows.sort(key=lambda r: (-(r.asks + r.restock_requests), -r.asks, r.code, r.color or "", r.size or ""))
+        return rows
+
+    # -- sales ----------------------------------------------------------------------
+
+    def sales(self) -> Sales:
+        def totals(kind: str) -> tuple[int, int, int]:
+            summed = (func.sum(BusinessEvent.quantity), func.sum(BusinessEvent.amount))
+            query = select(func.count(), *(func.coalesce(total, 0) for total in summed)).where(self._of(kind))
+            count, units, amount = self.session.execute(query).one()
+            return int(count), int(units), int(amount)
+
+        placed, units, revenue_placed = totals(events.ORDER_PLACED)
+        paid, _, revenue_paid = totals(events.ORDER_PAID)
+        return Sales(placed, paid, units, revenue_placed, revenue_paid)
+
+    def best_sellers(self) -> list[BestSeller]:
+        """Units and item revenue (shipping left out) per product of the orders placed in the window."""
+        units = func.sum(OrderItem.quantity)
+        revenue = func.sum(OrderItem.quantity * OrderItem.unit_price)
+        query = (
+            select(OrderItem.product_code, units, revenue)
+            .join(Order, Order.id == OrderItem.order_id)
+            .join(BusinessEvent, BusinessEvent.order_number == Order.number)
+            .where(self._of(events.ORDER_PLACED))
+            .group_by(OrderItem.product_code)
+        )
+        rows = [BestSeller(code, int(u), int(r)) for code, u, r in self.session.execute(query)]
+        return sorted(rows, key=lambda r: (-r.units, -r.revenue, r.code))
+
+    # -- the funnel -----------------------------------------------------------------
+
+    def funnel(self) -> list[FunnelStep]:
+        """Per step, the conversations that reached it or any later step in the window.
+
+        Each conversation's furthest step (its highest rank) is found in SQL; a
+        conversation counts for every step up to it, so the counts never increase.
+        """
+        form_rank = {step: 2 + n for n, step in enumerate(FORM_STEPS)}
+        summary = FUNNEL_STEPS.index(events.SUMMARY_SHOWN)
+        rank = case(
+            (BusinessEvent.kind == events.INQUIRY, 0),
+            (BusinessEvent.kind == events.HOLD_PLACED, 1),
+            (BusinessEvent.kind == events.ORDER_PLACED, FUNNEL_STEPS.index(ORDER_PLACED_STEP)),
+            (BusinessEvent.kind == events.ORDER_PAID, FUNNEL_STEPS.index(PAID_STEP)),
+            (BusinessEvent.step == events.SUMMARY_SHOWN, summary),
+            *((BusinessEvent.step == step, rank) for step, rank in form_rank.items()),
+            else_=1,  # a checkout step the form no longer asks: the checkout started
+        )
+        furthest = (
+            select(func.max(rank).label("rank"))
+            .where(self._of(events.INQUIRY, events.HOLD_PLACED, events.CHECKOUT_STEP, *_ORDERED))
+            .group_by(BusinessEvent.conversation_id)
+            .subquery()
+        )
+        query = select(furthest.c.rank, func.count()).group_by(furthest.c.rank)
+        at = {int(r): int(n) for r, n in self.session.execute(query)}
+        return [
+            FunnelStep(step, sum(n for r, n in at.items() if r >= index)) for index, step in enumerate(FUNNEL_STEPS)
+        ]
+
+    def times_to_order(self) -> list[timedelta]:
+        """From the conversation's first inquiry since its previous order to each order the customer placed."""
+        order = aliased(BusinessEvent)
+        asked = aliased(BusinessEvent)
+        between = aliased(BusinessEvent)
+        earlier_order = (
+            select(between.id)
+            .where(
+                between.kind == events.ORDER_PLACED,
+                between.conversation_id == order.conversation_id,
+                between.occurred_at >= asked.occurred_at,
+                between.occurred_at < order.occurred_at,
+            )
+            .correlate_except(between)  # two levels down: name both outer rows
+            .exists()
+        )
+        first_ask = (
+            select(func.min(asked.occurred_at))
+            .where(
+                asked.kind == events.INQUIRY,
+                asked.conversation_id == order.conversation_id,
+                asked.occurred_at <= order.occurred_at,
+                ~earlier_order,
+            )
+            .scalar_subquery()
+        )
+        query = select(order.occurred_at, first_ask).where(
+            order.kind == events.ORDER_PLACED, order.external.is_(False), self._in(order.occurred_at)
+        )
+        return [placed - began for placed, began in self.session.execute(query) if began is not None]
+
+    def times_to_payment(self) -> list[timedelta]:
+        """From each order's placing to its payment, for the payments in the window."""
+        paid = aliased(BusinessEvent)
+        placed = aliased(BusinessEvent)
+        placed_at = (
+            select(func.min(placed.occurred_at))
+            .where(placed.kind == events.ORDER_PLACED, placed.order_number == paid.order_number)
+            .scalar_subquery()
+        )
+        query = select(paid.occurred_at, placed_at).where(paid.kind == events.ORDER_PAID, self._in(paid.occurred_at))
+        return [done - began for done, began in self.session.execute(query) if began is not None]
+
+    # -- where customers came from --------------------------------------------------
+
+    def by_source(self) -> list[SourceRow]:
+        """Conversations started from each source and ref, and the orders placed from each.
+
+        An order carries its source, not the ad's or link's ref: it takes the ref of the
+        latest conversation start with the same source in its conversation.
+        """
+        source = func.coalesce(BusinessEvent.source, events.DIRECT)
+        started = select(source, BusinessEvent.ref, func.count(func.distinct(BusinessEvent.conversation_id))).where(
+            self._of(events.CONVERSATION_STARTED)
+        ).group_by(source, BusinessEvent.ref)
+        rows: dict[tuple[str, Optional[str]], list[int]] = {}
+        for src, ref, conversations in self.session.execute(started):
+            rows.setdefault((src, ref), [0, 0, 0])[0] += int(conversations)
+
+        start = aliased(BusinessEvent)
+        ref_of_order = (
+            select(start.ref)
+            .where(
+                start.kind == events.CONVERSATION_STARTED,
+                start.conversation_id == BusinessEvent.conversation_id,
+                func.coalesce(start.source, events.DIRECT) == source,
+                start.occurred_at <= BusinessEvent.occurred_at,
+            )
+            .order_by(start.occurred_at.desc(), start.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        placed = select(source.label("source"), ref_of_order.label("ref"), BusinessEvent.amount).where(
+            self._of(events.ORDER_PLACED)
+        ).subquery()
+        revenue = func.coalesce(func.sum(placed.c.amount), 0)
+        orders = select(placed.c.source, placed.c.ref, func.count(), revenue).group_by(placed.c.source, placed.c.ref)
+        for src, ref, count, revenue in self.session.execute(orders):
+            row = rows.setdefault((src, ref), [0, 0, 0])
+            row[1] += int(count)
+            row[2] += int(revenue)
+        found = [SourceRow(src, ref, *numbers) for (src, ref), numbers in rows.items()]
+        return sorted(found, key=lambda r: (-r.conversations, -r.orders, -r.revenue, r.source, r.ref or ""))
+
+    # -- the assistant --------------------------------------------------------------
+
+    def nlu(self, messages_in: int) -> Nlu:
+        """Messages the assistant did not understand: their share of Instagram messages, and the commonest."""
+        fallbacks = self._count(events.FALLBACK)
+        query = (
+            select(BusinessEvent.text, func.count())
+            .where(self._of(events.FALLBACK), BusinessEvent.text.is_not(None))
+            .group_by(BusinessEvent.text)
+        )
+        texts = [TextCount(text, int(n)) for text, n in self.session.execute(query)]
+        texts.sort(key=lambda t: (-t.count, t.text))
+        return Nlu(_ratio(fallbacks, messages_in), texts[:TOP_UNRECOGNISED])
+
+    def handoffs(self) -> Handoffs:
+        requested = self._count(events.HANDOFF_REQUESTED)
+        released = self._count(events.HANDOFF_RELEASED)
+        asked = aliased(BusinessEvent)
+        freed = aliased(BusinessEvent)
+        released_since = (
+            select(freed.id)
+            .where(
+                freed.kind == events.HANDOFF_RELEASED,
+                freed.conversation_id == asked.conversation_id,
+                freed.occurred_at >= asked.occurred_at,
+                freed.occurred_at < self.end,
+            )
+            .exists()
+        )
+        waiting_query = select(func.count(func.distinct(asked.conversation_id))).where(
+            asked.kind == events.HANDOFF_REQUESTED, asked.occurred_at < self.end, ~released_since
+        )
+        waiting = self.session.execute(waiting_query).scalar_one()
+        asked_at = (
+            select(func.max(asked.occurred_at))
+            .where(
+                asked.kind == events.HANDOFF_REQUESTED,
+                asked.conversation_id == freed.conversation_id,
+                asked.occurred_at <= freed.occurred_at,
+            )
+            .scalar_subquery()
+        )
+        released_in = select(freed.occurred_at, asked_at).where(
+            freed.kind == events.HANDOFF_RELEASED, self._in(freed.occurred_at)
+        )
+        waits = [done - began for done, began in self.session.execute(released_in) if began is not None]
+        return Handoffs(requested, released, waiting, _minutes(waits).median)

@@ -1,0 +1,244 @@
+"""``shopctl report`` for a person at a terminal: Persian by default, English on request.
+
+Persian reads with Persian digits, toman with separators and Jalali dates; English with
+ASCII digits and Gregorian dates. The funnel is a bar per step, scaled to its first step.
+Each headline number is followed by the previous period's, to compare. The figures are
+``inventory_db.reports``' rows; this module only words them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from persiantools.jdatetime import JalaliDate
+
+from inventory_db import reports
+from shoplang import describe
+from shoplang.formatting import format_number, format_toman
+from shoplang.language import Language
+from shoplang.normalize import to_persian_digits
+
+BAR_WIDTH = 30
+BAR = "█"
+
+_STEPS = {
+    "inquiry": ("پرسش از محصول", "asked about a product"),
+    "checkout_started": ("شروع خرید", "checkout started"),
+    "product_code": ("انتخاب محصول", "product"),
+    "color": ("رنگ", "colour"),
+    "size": ("سایز", "size"),
+    "quantity": ("تعداد", "quantity"),
+    "customer_name": ("نام", "name"),
+    "phone": ("موبایل", "mobile"),
+    "address": ("آدرس", "address"),
+    "postal_code": ("کد پستی", "postal code"),
+    "shipping_method": ("روش ارسال", "shipping"),
+    "summary_shown": ("خلاصه سفارش", "summary shown"),
+    "order_placed": ("سفارش ثبت شد", "order placed"),
+    "paid": ("پرداخت شد", "paid"),
+}
+
+_WORDS = {
+    "title": ("گزارش فروشگاه", "Shop report"),
+    "to": ("تا", "to"),
+    "before": ("قبل", "before"),
+    "conversations": ("گفتگوها", "Conversations"),
+    "chats": ("گفتگو", "conversations"),
+    "new_customers": ("مشتری جدید", "new customers"),
+    "messages_in": ("پیام دایرکت اینستاگرام", "Instagram messages in"),
+    "sales": ("فروش", "Sales"),
+    "orders_placed": ("سفارش ثبت‌شده", "orders placed"),
+    "orders_paid": ("سفارش پرداخت‌شده", "orders paid"),
+    "units": ("تعداد کالا", "units"),
+    "pieces": ("عدد", "units"),
+    "revenue_placed": ("مبلغ سفارش‌ها", "revenue placed"),
+    "revenue_paid": ("مبلغ پرداخت‌شده", "revenue paid"),
+    "inquiries": ("پرسیده‌شده‌ترین محصولات", "Most asked about"),
+    "times": ("بار", "asks"),
+    "out_of_stock": ("ناموجود", "out of stock"),
+    "lost_demand": ("تقاضای بی‌پاسخ (ناموجود)", "Lost demand (asked while sold out)"),
+    "restock": ("درخواست خبر", "restock requests"),
+    "best_sellers": ("پرفروش‌ها", "Best sellers"),
+    "funnel": ("قیف خرید (گفتگوها)", "Funnel (conversations)"),
+    "conversion": ("نرخ تبدیل", "Conversion"),
+    "inquiry_to_order": ("پرسش به سفارش", "inquiry to order"),
+    "order_to_paid": ("سفارش به پرداخت", "order to paid"),
+    "time_to_order": ("زمان تا سفارش", "Time to order"),
+    "time_to_payment": ("زمان تا پرداخت", "Time to payment"),
+    "median": ("میانه", "median"),
+    "mean": ("میانگین", "mean"),
+    "minutes": ("دقیقه", "min"),
+    "by_source": ("منبع مشتری‌ها", "Where customers came from"),
+    "orders": ("سفارش", "orders"),
+    "nlu": ("پیام‌های نامفهوم", "Messages not understood"),
+    "fallback_rate": ("نسبت به پیام‌های اینستاگرام", "share of Instagram messages"),
+    "handoffs": ("ارجاع به فروشنده", "Handed to you"),
+    "requested": ("درخواست", "requested"),
+    "released": ("برگردانده", "released"),
+    "waiting": ("در انتظار", "waiting"),
+    "median_wait": ("میانه انتظار", "median wait"),
+    "none": ("—", "—"),
+}
+
+_SOURCES = {
+    "direct": "دایرکت", "post": "پست", "reel": "ریلز", "story": "استوری",
+    "ad": "تبلیغ", "link": "لینک", "comment": "کامنت",
+}  # fmt: skip
+
+
+def _w(key: str, language: Language) -> str:
+    fa, en = _WORDS[key]
+    return fa if language == "fa" else en
+
+
+def day(value: date, language: Language) -> str:
+    """"۱۴۰۵/۰۹/۱۱" (Jalali, Persian digits) / "2026-12-02"."""
+    if language == "fa":
+        return to_persian_digits(JalaliDate(value).strftime("%Y/%m/%d"))
+    return value.isoformat()
+
+
+def _sep(language: Language) -> str:
+    return "، " if language == "fa" else ", "
+
+
+def _n(value: int, language: Language) -> str:
+    return format_number(value, language)
+
+
+def _share(value: Optional[float], language: Language) -> str:
+    if value is None:
+        return _w("none", language)
+    text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
+    return to_persian_digits(text.replace(".", "٫")) + "٪" if language == "fa" else f"{text}%"
+
+
+def _mins(value: Optional[float], language: Language) -> str:
+    if value is None:
+        return _w("none", language)
+    text = f"{value:g}"
+    return f"{to_persian_digits(text.replace('.', '٫')) if language == 'fa' else text} {_w('minutes', language)}"
+
+
+def _was(now: str, before: str, language: Language) -> str:
+    return f"{now} ({_w('before', language)}: {before})"
+
+
+def _variant(color: Optional[str], size: Optional[str], language: Language) -> str:
+    parts = [describe.color_name(color, language) if color else "", describe.size_name(size, language) if size else ""]
+    return " ".join(p for p in parts if p)
+
+
+def funnel_lines(funnel: list[reports.FunnelStep], language: Language) -> list[str]:
+    """One line per step: its name, a bar as long as its share of the first step, the count."""
+    top = max((step.conversations for step in funnel), default=0)
+    names = [_STEPS.get(step.step, (step.step, step.step))[0 if language == "fa" else 1] for step in funnel]
+    width = max((len(name) for name in names), default=0)
+    lines = []
+    for name, step in zip(names, funnel):
+        length = round(BAR_WIDTH * step.conversations / top) if top else 0
+        bar = BAR * length or "·"
+        lines.append(f"  {name.ljust(width)}  {bar} {_n(step.conversations, language)}")
+    return lines
+
+
+def render(report: reports.Report, language: Language = "fa") -> str:
+    """The whole report as text for a terminal."""
+    now, before = report.current, report.previous
+    lines: list[str] = []
+    add = lines.append
+    add(
+        f"{_w('title', language)}: {day(now.period.first_day, language)} {_w('to', language)} "
+        f"{day(now.period.last_day, language)} ({now.timezone})"
+    )
+
+    c, pc = now.conversations, before.conversations
+    add("")
+    add(f"{_w('conversations', language)}: {_was(_n(c.total, language), _n(pc.total, language), language)}")
+    for key in ("new_customers", "messages_in"):
+        now_n, before_n = _n(getattr(c, key), language), _n(getattr(pc, key), language)
+        add(f"  {_w(key, language)}: {_was(now_n, before_n, language)}")
+
+    s, ps = now.sales, before.sales
+    add("")
+    add(f"{_w('sales', language)}:")
+    for key in ("orders_placed", "orders_paid", "units"):
+        add(f"  {_w(key, language)}: {_was(_n(getattr(s, key), language), _n(getattr(ps, key), language), language)}")
+    for key in ("revenue_placed", "revenue_paid"):
+        add(
+            f"  {_w(key, language)}: "
+            f"{_was(format_toman(getattr(s, key), language), format_toman(getattr(ps, key), language), language)}"
+        )
+
+    add("")
+    add(f"{_w('inquiries', language)}:")
+    for row in now.inquiries:
+        name = (row.name_fa if language == "fa" else row.name_en) or ""
+        missing = f"{_sep(language)}{_n(row.out_of_stock_asks, language)} {_w('out_of_stock', language)}"
+        missing = missing if row.out_of_stock_asks else ""
+        add(f"  {row.code} {name}: {_n(row.asks, language)} {_w('times', language)}{missing}")
+    if not now.inquiries:
+        add(f"  {_w('none', language)}")
+
+    add("")
+    add(f"{_w('lost_demand', language)}:")
+    for lost in now.lost_demand:
+        add(
+            f"  {lost.code} {_variant(lost.color, lost.size, language)}: "
+            f"{_n(lost.asks, language)} {_w('times', language)}{_sep(language)}"
+            f"{_n(lost.restock_requests, language)} {_w('restock', language)}"
+        )
+    if not now.lost_demand:
+        add(f"  {_w('none', language)}")
+
+    add("")
+    add(f"{_w('best_sellers', language)}:")
+    for best in now.best_sellers:
+        units = f"{_n(best.units, language)} {_w('pieces', language)}"
+        add(f"  {best.code}: {units}{_sep(language)}{format_toman(best.revenue, language)}")
+    if not now.best_sellers:
+        add(f"  {_w('none', language)}")
+
+    add("")
+    add(f"{_w('funnel', language)}:")
+    lines.extend(funnel_lines(now.funnel, language))
+
+    add("")
+    add(f"{_w('conversion', language)}:")
+    for key in ("inquiry_to_order", "order_to_paid"):
+        current, earlier = getattr(now.conversion, key), getattr(before.conversion, key)
+        add(f"  {_w(key, language)}: {_was(_share(current, language), _share(earlier, language), language)}")
+    for key, attr in (("time_to_order", "time_to_order_minutes"), ("time_to_payment", "time_to_payment_minutes")):
+        spans = getattr(now, attr)
+        add(
+            f"{_w(key, language)}: {_w('median', language)} {_mins(spans.median, language)}{_sep(language)}"
+            f"{_w('mean', language)} {_mins(spans.mean, language)}"
+        )
+
+    add("")
+    add(f"{_w('by_source', language)}:")
+    for row in now.by_source:
+        name = _SOURCES.get(row.source, row.source) if language == "fa" else row.source
+        ref = f" ({row.ref})" if row.ref else ""
+        sep = _sep(language)
+        add(
+            f"  {name}{ref}: {_n(row.conversations, language)} {_w('chats', language)}{sep}"
+            f"{_n(row.orders, language)} {_w('orders', language)}{sep}{format_toman(row.revenue, language)}"
+        )
+    if not now.by_source:
+        add(f"  {_w('none', language)}")
+
+    add("")
+    add(f"{_w('nlu', language)}: {_w('fallback_rate', language)} {_share(now.nlu.fallback_rate, language)}")
+    for unrecognised in now.nlu.top_unrecognised:
+        add(f"  «{unrecognised.text}» × {_n(unrecognised.count, language)}")
+
+    h, sep = now.handoffs, _sep(language)
+    add("")
+    add(
+        f"{_w('handoffs', language)}: {_w('requested', language)} {_n(h.requested, language)}{sep}"
+        f"{_w('released', language)} {_n(h.released, language)}{sep}{_w('waiting', language)} {_n(h.waiting, language)}"
+        f"{sep}{_w('median_wait', language)} {_mins(h.median_wait_minutes, language)}"
+    )
+    return "\n".join(lines)
