@@ -6,10 +6,10 @@ English; they are stored as the vocabulary's canonical keys. ``post`` (a shortco
 media id) is kept exactly as written, only trimmed. A file with any bad row is rejected
 whole, with every bad line reported, so nothing is half-imported.
 
-Export guards formulas: a text cell starting with = + - @, a tab or a carriage return
-is written with a leading ' so a spreadsheet shows it instead of running it, and the
-importer takes that quote off again (a cell already starting with quotes before such a
-character gets one more, so every text reads back as it was, edge spaces trimmed as ever).
+Export guards formulas (``inventory_db.formula_guard``): a text cell starting with = + - @,
+a tab or a carriage return is written with a leading ' so a spreadsheet shows it instead of
+running it, and the importer takes that quote off again, so every text reads back as it was
+(edge spaces trimmed as ever).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from inventory_db import stock
+from inventory_db.formula_guard import guard, unguard
 from inventory_db.errors import CatalogImportError, RowError, TooLong
 from inventory_db.models import OrderItem, Product, Reservation, Variant, check_length
 from shoplang import vocabulary
@@ -40,8 +41,6 @@ COLUMNS = ("code", "name_fa", "name_en", "category", "color", "size", "price", "
 _REQUIRED = ("code", "name_fa", "name_en", "category", "color", "size", "price", "stock")
 _NUMBERS = ("price", "stock")
 _THOUSANDS = re.compile(r"[,\u066c\u060c_ ']")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_GUARD = "'"
 
 
 @dataclass(frozen=True)
@@ -72,18 +71,6 @@ class ImportSummary:
     variants_deactivated: int = 0
 
 
-def _guarded(cell: object) -> object:
-    """A text cell a spreadsheet would run as a formula, with a ' in front; numbers as they are."""
-    if isinstance(cell, str) and cell.lstrip(_GUARD).startswith(_FORMULA_START):
-        return _GUARD + cell
-    return cell
-
-
-def _unguarded(cell: str) -> str:
-    """The text the export guarded (see ``_guarded``), without its guard."""
-    return cell[1:] if cell.startswith(_GUARD) and cell.lstrip(_GUARD).startswith(_FORMULA_START) else cell
-
-
 def _whole_number(text: str) -> Optional[int]:
     cleaned = _THOUSANDS.sub("", to_ascii_digits(text.strip()))
     # ASCII digits only: "²".isdigit() is True, and int("²") fails.
@@ -92,7 +79,7 @@ def _whole_number(text: str) -> Optional[int]:
 
 def _parse_row(line: int, raw: dict[str, Optional[str]]) -> tuple[Optional[CatalogRow], list[RowError]]:
     cells = {key: raw.get(key) or "" for key in COLUMNS}
-    value = {key: cell if key in _NUMBERS else _unguarded(cell) for key, cell in cells.items()}
+    value = {key: cell if key in _NUMBERS else unguard(cell) for key, cell in cells.items()}
     value = {key: cell.strip() if key == "post" else normalize_text(cell) for key, cell in value.items()}
     errors = [RowError(line, f"'{key}' is empty") for key in _REQUIRED if not value[key]]
     for key, column in (("name_fa", Product.name_fa), ("name_en", Product.name_en), ("post", Product.post)):
@@ -307,6 +294,6 @@ def export_catalog(session: Session, stream: IO[str]) -> int:
     for product in products:
         for v in (v for v in product.variants if v.active):
             cells = (product.code, product.name_fa, product.name_en, product.category, v.color, v.size)
-            writer.writerow([_guarded(cell) for cell in (*cells, v.price, v.on_hand, product.post or "")])
+            writer.writerow([guard(cell) for cell in (*cells, v.price, v.on_hand, product.post or "")])
             count += 1
     return count

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime
-from typing import Any, Sequence
+from datetime import datetime, timezone
+from typing import Any, Optional, Sequence
+from zoneinfo import ZoneInfo
 
-from inventory_db import handoffs, orders, payment_receipts, reports, restock, stock
+from persiantools.jdatetime import JalaliDate, JalaliDateTime
+
+from inventory_db import handoffs, order_states, orders, payment_receipts, reports, restock, stock
 
 
 def to_json(value: Any) -> str:
@@ -82,3 +85,79 @@ def figures_dict(figures: reports.Figures) -> dict[str, Any]:
 def report_dict(report: reports.Report) -> dict[str, Any]:
     """``shopctl report --json``: the period's figures, and ``previous``: the same for the period before."""
     return {**figures_dict(report.current), "previous": figures_dict(report.previous)}
+
+
+# The owner's CSV exports (``docs/reports.md``, "Exports"): one row per line of a table, the
+# columns in the order a spreadsheet shows them. Times twice: Jalali in the shop's time zone for
+# reading, ISO 8601 UTC for sorting and for scripts.
+ORDER_EXPORT_COLUMNS = (
+    "number", "status", "source", "customer_id", "customer_name", "phone", "address", "postal_code",
+    "shipping_method", "tracking_code", "code", "name_fa", "name_en", "color", "size", "quantity",
+    "unit_price", "line_total", "subtotal", "shipping_fee", "total",
+    "placed_jalali", "placed_utc", "paid_jalali", "paid_utc", "shipped_jalali", "shipped_utc",
+)  # fmt: skip
+
+REPORT_TABLES = ("inquiries", "lost_demand", "best_sellers", "funnel", "by_source", "top_unrecognised")
+REPORT_EXPORT_COLUMNS = (
+    "table", "from", "to", "from_jalali", "to_jalali",
+    "step", "source", "ref", "code", "name_fa", "name_en", "color", "size", "text",
+    "asks", "out_of_stock_asks", "restock_requests", "conversations", "orders", "units", "revenue", "count",
+)  # fmt: skip
+
+
+def jalali_time(moment: Optional[datetime], zone: ZoneInfo) -> str:
+    """"1405/09/11 14:05": the shop's local time on the Jalali calendar ("" for no time)."""
+    return JalaliDateTime(moment.astimezone(zone)).strftime("%Y/%m/%d %H:%M") if moment else ""
+
+
+def utc_time(moment: Optional[datetime]) -> str:
+    """"2026-12-02T10:35:00Z" ("" for no time)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+def _first_change_to(order: orders.OrderInfo, status: str) -> Optional[datetime]:
+    return next((change.at for change in order.history if change.to_status == status), None)
+
+
+def order_item_rows(order: orders.OrderInfo, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """``shopctl orders export``: one row per item, each with the whole order's details."""
+    times: dict[str, Optional[datetime]] = {
+        "placed": order.created_at,
+        "paid": _first_change_to(order, order_states.PAID),
+        "shipped": _first_change_to(order, order_states.SHIPPED),
+    }
+    head = {
+        "number": order.number, "status": order.status, "source": order.source or "",
+        "customer_id": order.customer_id, "customer_name": order.customer_name, "phone": order.phone,
+        "address": order.address, "postal_code": order.postal_code or "", "shipping_method": order.shipping_method,
+        "tracking_code": order.tracking_code or "",
+    }  # fmt: skip
+    tail: dict[str, Any] = {"subtotal": order.subtotal, "shipping_fee": order.shipping_fee, "total": order.total}
+    for name, moment in times.items():
+        tail[f"{name}_jalali"] = jalali_time(moment, zone)
+        tail[f"{name}_utc"] = utc_time(moment)
+    item_keys = ("code", "name_fa", "name_en", "color", "size", "quantity", "unit_price")
+    return [
+        {**head, **{key: getattr(i, key) for key in item_keys}, "line_total": i.line_total, **tail} for i in order.items
+    ]
+
+
+def report_table_rows(figures: reports.Figures) -> list[dict[str, Any]]:
+    """``shopctl report --csv``: every row of the report's tables, each named in ``table`` and
+    dated with its period; a column a table lacks is left empty."""
+    period = figures.period
+    dated = {
+        "from": period.first_day.isoformat(),
+        "to": period.last_day.isoformat(),
+        "from_jalali": JalaliDate(period.first_day).strftime("%Y/%m/%d"),
+        "to_jalali": JalaliDate(period.last_day).strftime("%Y/%m/%d"),
+    }
+    tables: dict[str, Sequence[Any]] = {
+        "inquiries": figures.inquiries,
+        "lost_demand": figures.lost_demand,
+        "best_sellers": figures.best_sellers,
+        "funnel": figures.funnel,
+        "by_source": figures.by_source,
+        "top_unrecognised": figures.nlu.top_unrecognised,
+    }
+    return [{"table": table, **dated, **asdict(row)} for table in REPORT_TABLES for row in tables[table]]

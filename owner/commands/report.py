@@ -2,7 +2,8 @@
 
 Dates are the shop's local days (``SHOP_TIMEZONE``, default Asia/Tehran), typed in Jalali
 (1405/09/11, Persian digits too) or Gregorian (2026-12-02); by default the last 7 days
-ending today. ``--json`` prints the report's contract (``docs/reports.md``).
+ending today. ``--json`` prints the report's contract (``docs/reports.md``); ``--csv FILE`` writes
+its tables to one spreadsheet file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from inventory_db import reports, settings
 from inventory_db.database import transaction
 from owner import report_text, shapes
 from owner.commands.common import CliError, session_factory
+from owner.csv_export import write_csv
 from shoplang.normalize import to_ascii_digits
 
 DEFAULT_DAYS = 7
@@ -53,6 +55,10 @@ def cmd_report(args: argparse.Namespace) -> None:
     period = period_of(args.from_, args.to, datetime.now(zone).date())
     with transaction(session_factory()) as session:
         found = reports.report(session, period, zone)
+    if args.csv:
+        count = write_csv(args.csv, shapes.REPORT_EXPORT_COLUMNS, shapes.report_table_rows(found.current))
+        print(f"exported {count} rows of {len(shapes.REPORT_TABLES)} tables to {args.csv}")
+        return
     print(shapes.to_json(shapes.report_dict(found)) if args.json else report_text.render(found, args.lang))
 
 
@@ -62,6 +68,10 @@ def add_commands(groups: argparse._SubParsersAction) -> None:
         "--from", dest="from_", metavar="DATE", help="first day, Jalali or Gregorian (default: 6 days before --to)"
     )
     command.add_argument("--to", metavar="DATE", help="last day (default: today in SHOP_TIMEZONE)")
-    command.add_argument("--json", action="store_true", help="the report's JSON contract, for scripts")
+    output = command.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="the report's JSON contract, for scripts")
+    output.add_argument(
+        "--csv", metavar="FILE", help="the report's tables in one CSV for Excel, named in its 'table' column"
+    )
     command.add_argument("--lang", choices=("fa", "en"), default="fa", help="language of the text report (default: fa)")
     command.set_defaults(handler=cmd_report)
