@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
@@ -114,11 +113,7 @@ def _ledger(shop: Shop) -> tuple[dict[str, float], Counter, int]:
             ).scalar_one()
     finally:
         engine.dispose()
-    return {mid: _aware(moment).timestamp() for mid, moment in first.items()}, claimed, in_doubt
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the zone; it is UTC
+    return {mid: moment.timestamp() for mid, moment in first.items()}, claimed, in_doubt
 
 
 async def run_mode(workdir: Path, customers: int, messages: int, kills: int, timeout: float) -> dict[str, Any]:

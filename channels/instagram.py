@@ -180,7 +180,9 @@ class InstagramOutput(OutputChannel):
         A turn that fails is never released, so its half-made answer never reaches the
         customer and the retry starts clean.
         """
-        held, self._held = self._held or [], [] if self._held is not None else None
+        if not self._held:
+            return
+        held, self._held = self._held, []
         for recipient_id, message in held:
             await self._send_now(recipient_id, message)
 

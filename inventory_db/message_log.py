@@ -20,11 +20,6 @@ from inventory_db.message_log_models import ConversationSource, CustomerContact,
 from inventory_db.models import Product
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back without a zone; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
 def touch_customer(session: Session, sender_id: str, at: datetime) -> None:
     """Remember that ``sender_id`` wrote at ``at`` (keeps the latest time)."""
     at = at.astimezone(timezone.utc)
@@ -45,7 +40,7 @@ def touch_customer(session: Session, sender_id: str, at: datetime) -> None:
 def last_customer_message_at(session: Session, sender_id: str) -> Optional[datetime]:
     """When ``sender_id`` last wrote to the shop, in UTC; None if never."""
     contact = session.get(CustomerContact, sender_id)
-    return None if contact is None else _aware(contact.last_message_at)
+    return None if contact is None else contact.last_message_at
 
 
 @dataclass(frozen=True)
@@ -129,6 +124,6 @@ def remember_origin(
 def recent_origin(session: Session, sender_id: str, since: datetime) -> Optional[tuple[Optional[str], Optional[str]]]:
     """(product code, order source) ``sender_id`` shared or came from after ``since``; None if nothing."""
     origin = session.get(CustomerOrigin, sender_id)
-    if origin is None or _aware(origin.remembered_at) < since:
+    if origin is None or origin.remembered_at < since:
         return None
     return origin.product_code, origin.source

@@ -7,9 +7,9 @@ imported. The schema itself is owned by migrations 0003, 0006 and 0008.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
 
-from inventory_db.models import Base, utcnow
+from inventory_db.models import Base, UTCDateTime, utcnow
 
 
 class InboundEvent(Base):
@@ -31,16 +31,16 @@ class InboundEvent(Base):
     kind = Column(String(16), nullable=False)  # "message", "comment" or "referral"
     external_id = Column(String(255), nullable=False)  # Meta's mid, or the comment id
     sender_id = Column(String(64), nullable=False, index=True)  # the customer: one ordered queue each
-    claimed_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)  # when it was stored
+    claimed_at = Column(UTCDateTime, nullable=False, default=utcnow)  # when it was stored
     status = Column(String(16), nullable=False, default="pending")
     payload = Column(Text, nullable=True)  # the event as Meta sent it (JSON), parsed again by the worker
     event_time_ms = Column(BigInteger, nullable=False, default=0)  # Meta's timestamp: the customer's order
     attempts = Column(Integer, nullable=False, default=0)
     lease_owner = Column(String(80), nullable=True)
-    lease_until = Column(DateTime(timezone=True), nullable=True)
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    lease_until = Column(UTCDateTime, nullable=True)
+    next_attempt_at = Column(UTCDateTime, nullable=True)
     last_error = Column(String(255), nullable=True)
-    processed_at = Column(DateTime(timezone=True), nullable=True)
+    processed_at = Column(UTCDateTime, nullable=True)
     outcome = Column(String(16), nullable=True)  # "done", "failed", "skipped", "handoff", "gave_up"
 
 
@@ -59,8 +59,8 @@ class OutboundMessage(Base):
     seq = Column(Integer, nullable=False)
     recipient_id = Column(String(64), nullable=False, index=True)
     status = Column(String(16), nullable=False)  # "sending", "sent"
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    sent_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime, nullable=True)
     meta_message_id = Column(String(255), nullable=True)  # Meta's id of the sent message
 
 
@@ -73,7 +73,7 @@ class OfferedPayload(Base):
     id = Column(Integer, primary_key=True)
     recipient_id = Column(String(64), nullable=False)
     payload = Column(String(1000), nullable=False)
-    offered_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    offered_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class ConversationSource(Base):
@@ -89,7 +89,7 @@ class ConversationSource(Base):
     ref = Column(String(255), nullable=True)
     ad_id = Column(String(64), nullable=True)
     event_time_ms = Column(BigInteger, nullable=False)  # Meta's timestamp, also the dedupe key
-    recorded_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    recorded_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class CustomerContact(Base):
@@ -98,7 +98,7 @@ class CustomerContact(Base):
     __tablename__ = "customer_contacts"
 
     sender_id = Column(String(64), primary_key=True)
-    last_message_at = Column(DateTime(timezone=True), nullable=False)
+    last_message_at = Column(UTCDateTime, nullable=False)
 
 
 class CustomerOrigin(Base):
@@ -110,4 +110,4 @@ class CustomerOrigin(Base):
     sender_id = Column(String(64), primary_key=True)
     product_code = Column(String(16), nullable=True)
     source = Column(String(16), nullable=True)
-    remembered_at = Column(DateTime(timezone=True), nullable=False)
+    remembered_at = Column(UTCDateTime, nullable=False)

@@ -13,7 +13,7 @@ The payloads of buttons the bot sent are kept per customer: a message that looks
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable, Optional
 
 from sqlalchemy import select, update
@@ -50,7 +50,7 @@ def in_doubt_since(session: Session, turn_key: str, seq: int) -> Optional[dateti
     ).first()
     if row is None or row.status != SENDING:
         return None
-    return row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+    return row.created_at
 
 
 def mark_sent(session: Session, turn_key: str, seq: int, meta_message_id: Optional[str] = None) -> None:
