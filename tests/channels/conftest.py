@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from channels.instagram_send import GraphConfig
 from channels.instagram_worker import InboxSettings
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
+from tests.sanic_server import serve_app
 
 
 @dataclass
@@ -99,23 +99,8 @@ async def serve(channel: InstagramInput, on_new_message: Callable[[UserMessage],
     Sanic.test_mode = True  # what sanic_testing does: lets several apps start in one process
     app = Sanic(f"instagram_test_{uuid.uuid4().hex[:12]}")
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/instagram")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    # Sanic 21.12: create_server already listens; the listeners are triggered by hand.
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await server.before_stop()  # the channel finishes its queues and closes its session here
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
-        sock.close()
+    async with serve_app(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture

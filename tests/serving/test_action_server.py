@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
-from contextlib import asynccontextmanager
 from typing import AsyncIterator, Iterator
 
 import aiohttp
@@ -14,6 +12,7 @@ from sanic import Sanic
 from serving import action_server as entry_point
 from serving.action_server import LOOPBACK, create_app
 from shoplang.log_masking import install_log_masking
+from tests.sanic_server import serve_app
 
 ADDRESS = "تهران، خیابان ولیعصر، پلاک ۱۲"
 TRACKER = {
@@ -23,26 +22,6 @@ TRACKER = {
     "latest_message": {"text": "۰۹۱۲ ۳۴۵ ۶۷۸۹"},
 }
 PERSONAL = ("مریم", "ولیعصر", "09123456789", "9123456789", "۰۹۱۲", "\\u0648\\u0644", "\\u06f0")
-
-
-@asynccontextmanager
-async def serve(app: Sanic) -> AsyncIterator[str]:
-    """``app`` on a free port of 127.0.0.1, as tests/channels/conftest.py serves the channel."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
-        sock.close()
 
 
 @pytest.fixture
@@ -56,7 +35,7 @@ def masking() -> Iterator[None]:
 @pytest.fixture
 async def action_server(masking: None) -> AsyncIterator[str]:
     Sanic.test_mode = True  # rasa-sdk names every app "rasa_sdk"; test mode lets one process make several
-    async with serve(create_app("tests.serving.failing_actions")) as url:
+    async with serve_app(create_app("tests.serving.failing_actions")) as url:
         yield url
 
 
