@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Dict
 
 
-def inform_button(title: str, **entities: str) -> Dict[str, str]:
-    """"/inform{"size": "M"}": the tap is read as those values, with no NLU guessing."""
+def inform_button(title: str, **entities: str) -> dict[str, str]:
+    """ "/inform{"size": "M"}": the tap is read as those values, with no NLU guessing."""
     return {"title": title, "payload": "/inform" + json.dumps(entities, ensure_ascii=False)}

@@ -10,7 +10,7 @@ cancel it, is the store's rule (``inventory_db.cancellation``).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -31,12 +31,12 @@ CANCEL_STEP = "cancel_step"
 ORDER_TO_CANCEL = "order_to_cancel"
 
 
-def _number(value: Any) -> Optional[int]:
+def _number(value: Any) -> int | None:
     number = canonical_order_number(str(value)) if value is not None else None
     return int(number) if number else None
 
 
-def _named_number(tracker: Tracker) -> Optional[int]:
+def _named_number(tracker: Tracker) -> int | None:
     """The order number this message names: an entity, or, typed in answer to "which order?", a bare number."""
     named = _number(next(tracker.get_latest_entity_values("order_number"), None))
     intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -46,8 +46,8 @@ def _named_number(tracker: Tracker) -> Optional[int]:
     return named
 
 
-def order_contents(order: OrderInfo, language: Language) -> Dict[str, str]:
-    """"۱ × مانتو کتان B-21 مشکی L" and "۱٬۲۵۰٬۰۰۰ تومان", for the question and the choice."""
+def order_contents(order: OrderInfo, language: Language) -> dict[str, str]:
+    """ "۱ × مانتو کتان B-21 مشکی L" and "۱٬۲۵۰٬۰۰۰ تومان", for the question and the choice."""
     lines = [
         describe.order_line(
             i.quantity, describe.localized(i.name_fa, i.name_en, language), i.code, i.color, i.size, language
@@ -69,7 +69,7 @@ def _cannot_cancel(dispatcher: CollectingDispatcher, order: OrderInfo, language:
     )
 
 
-def _done(number: Optional[int] = None) -> List[EventType]:
+def _done(number: int | None = None) -> list[EventType]:
     """Nothing pending any more; the conversation is about order ``number`` if there is one."""
     events = [SlotSet(CANCEL_STEP, None), SlotSet(ORDER_TO_CANCEL, None)]
     if number is not None:
@@ -77,7 +77,7 @@ def _done(number: Optional[int] = None) -> List[EventType]:
     return events
 
 
-def ask_to_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def ask_to_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Name the order and ask "cancel it?", ask which one, or say why there is nothing to ask."""
     language = reply_language(tracker)
     with transaction(session_factory()) as session:
@@ -97,7 +97,7 @@ def ask_to_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Ev
             ),
             buttons=[
                 {"title": c["order_number"], "payload": "/cancel" + json.dumps({"order_number": str(o.number)})}
-                for c, o in zip(choices, request.choices)
+                for c, o in zip(choices, request.choices, strict=True)
             ],
         )
         return [SlotSet(CANCEL_STEP, cancellation.CHOOSE), SlotSet(ORDER_TO_CANCEL, None)]
@@ -114,13 +114,13 @@ def ask_to_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Ev
 
 
 class ActionAskCancelOrder(Action):
-    """"سفارشمو کنسل کن": which order, then "سفارش ۱۰۴۲ (...) لغو شود؟" with yes/no buttons."""
+    """ "سفارشمو کنسل کن": which order, then "سفارش ۱۰۴۲ (...) لغو شود؟" with yes/no buttons."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_cancel_order"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return ask_to_cancel(dispatcher, tracker)
 
 
@@ -130,11 +130,11 @@ class ActionCancelOrder(Action):
     ("Cancel 1050" instead of a yes names another order; the rules send it to the question.)
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_order"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number = _number(tracker.get_slot(ORDER_TO_CANCEL))
         if number is None:  # no question was asked: ask it
             return ask_to_cancel(dispatcher, tracker)
@@ -155,10 +155,10 @@ class ActionCancelOrder(Action):
 class ActionKeepOrder(Action):
     """The customer said no: nothing is cancelled, and they are told so."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_keep_order"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         number = _number(tracker.get_slot(ORDER_TO_CANCEL))
         if number is None:
             dispatcher.utter_message(response="utter_nothing_cancelled")

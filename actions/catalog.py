@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -23,7 +23,7 @@ from shoplang.normalize import canonical_color, canonical_size, find_product_cod
 MAX_CHOICES = 5
 
 
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
+def _entity(tracker: Tracker, name: str) -> str | None:
     values = list(tracker.get_latest_entity_values(name))
     return str(values[0]) if values else None
 
@@ -39,13 +39,13 @@ class ActionAnswerProductQuery(Action):
     here too: if it names no product, the customer is told what the assistant can do.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_product_query"
 
     @replies_on_store_error
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         language = reply_language(tracker)
         text = tracker.latest_message.get("text") or ""
         typed = "" if text.startswith("/") else text
@@ -69,19 +69,25 @@ class ActionAnswerProductQuery(Action):
         size = size or (None if fresh else tracker.get_slot("size"))
         code = code or (None if fresh else tracker.get_slot("product_code"))
 
-        product: Optional[catalog.ProductInfo] = None
+        product: catalog.ProductInfo | None = None
         if code:
             with transaction(session_factory()) as session:
                 try:
                     product = catalog.get_product(session, code)
                 except UnknownProduct as unknown:
                     dispatcher.utter_message(response="utter_unknown_product", code=unknown.code)
-                    return [] if in_checkout else [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+                    return (
+                        []
+                        if in_checkout
+                        else [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+                    )
         elif named is not None and (named.best or len(named.candidates) == 1):
             product = named.best or named.candidates[0]
         elif named is not None and named.candidates:
             self._ask_which(dispatcher, list(named.candidates), color, size, language)
-            return [] if in_checkout else [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+            return (
+                [] if in_checkout else [SlotSet("product_code", None), SlotSet("color", color), SlotSet("size", size)]
+            )
         elif product_words:
             dispatcher.utter_message(response="utter_unknown_product_name", product=product_words)
             return [] if in_checkout else [SlotSet("color", color), SlotSet("size", size)]
@@ -105,8 +111,8 @@ class ActionAnswerProductQuery(Action):
     def _answer(
         dispatcher: CollectingDispatcher,
         product: catalog.ProductInfo,
-        color: Optional[str],
-        size: Optional[str],
+        color: str | None,
+        size: str | None,
         language: Language,
         offer: bool = True,
     ) -> catalog.Availability:
@@ -122,25 +128,31 @@ class ActionAnswerProductQuery(Action):
                 dispatcher.utter_message(response="utter_variant_available", product=name, variant=variant, price=price)
             else:
                 fitting = describe.stock_list(((v.color, v.size) for v in asked.matches if v.available > 0), language)
-                dispatcher.utter_message(response="utter_product_overview", product=name, stock_list=fitting, price=price)
+                dispatcher.utter_message(
+                    response="utter_product_overview", product=name, stock_list=fitting, price=price
+                )
             if offer:
                 dispatcher.utter_message(response="utter_offer_to_order")
         elif not product.in_stock():
             dispatcher.utter_message(response="utter_product_sold_out", product=name)
         elif asked.exists:
-            dispatcher.utter_message(response="utter_variant_sold_out", product=name, variant=variant, stock_list=in_stock)
+            dispatcher.utter_message(
+                response="utter_variant_sold_out", product=name, variant=variant, stock_list=in_stock
+            )
             if color and size and offer:
                 dispatcher.utter_message(response="utter_offer_restock_notice")
         else:
-            dispatcher.utter_message(response="utter_variant_not_offered", product=name, variant=variant, stock_list=in_stock)
+            dispatcher.utter_message(
+                response="utter_variant_not_offered", product=name, variant=variant, stock_list=in_stock
+            )
         return asked
 
     @staticmethod
     def _ask_which(
         dispatcher: CollectingDispatcher,
         matches: list[catalog.ProductInfo],
-        color: Optional[str],
-        size: Optional[str],
+        color: str | None,
+        size: str | None,
         language: Language,
     ) -> None:
         shown = matches[:MAX_CHOICES]
@@ -151,15 +163,15 @@ class ActionAnswerProductQuery(Action):
 
 
 class ActionRequestRestockNotice(Action):
-    """"وقتی موجود شد خبرم کنید": records the request for the variant just asked about."""
+    """ "وقتی موجود شد خبرم کنید": records the request for the variant just asked about."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_request_restock_notice"
 
     @replies_on_store_error
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         language = reply_language(tracker)
         code, color, size = (tracker.get_slot(name) for name in ("product_code", "color", "size"))
         if not (code and color and size):

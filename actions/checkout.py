@@ -7,8 +7,6 @@ through one store call, ``inventory_db.checkout.place``, exactly once.
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -29,11 +27,11 @@ from shoplang.formatting import format_number, format_order_number, format_toman
 class ActionPlaceOrder(Action):
     """Places the confirmed order once, however often the confirmation arrives."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_place_order"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = reply_language(tracker)
         held = tracker.get_slot("reservation_id")
         if not tracker.get_slot("order_confirmed") or held is None:
@@ -50,8 +48,13 @@ class ActionPlaceOrder(Action):
         try:
             with transaction(session_factory()) as session:
                 order = checkout.place(
-                    session, tracker.sender_id, int(held), customer, tracker.get_slot("shipping_method") or "",
-                    policy, source=tracker.get_slot("product_source"),
+                    session,
+                    tracker.sender_id,
+                    int(held),
+                    customer,
+                    tracker.get_slot("shipping_method") or "",
+                    policy,
+                    source=tracker.get_slot("product_source"),
                 )
         except (OutOfStock, ReservationNotActive):
             product = product_info(tracker.get_slot("product_code"))
@@ -69,8 +72,11 @@ class ActionPlaceOrder(Action):
         hours = format_number(int(settings.payment_window().total_seconds() // 3600), language)
         if request.method == payments.CARD_TO_CARD:
             dispatcher.utter_message(
-                response="utter_pay_card_to_card", total=total, card_number=request.card_number,
-                card_holder=(request.card_holder or {}).get(language, ""), hours=hours,
+                response="utter_pay_card_to_card",
+                total=total,
+                card_number=request.card_number,
+                card_holder=(request.card_holder or {}).get(language, ""),
+                hours=hours,
             )
         else:
             dispatcher.utter_message(response="utter_pay_link", total=total, url=request.url, hours=hours)
@@ -80,9 +86,9 @@ class ActionPlaceOrder(Action):
 class ActionCancelCheckout(Action):
     """The customer changed their mind mid-checkout: release the hold, forget the item."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel_checkout"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return [ActiveLoop(None), SlotSet("requested_slot", None), *cancel_checkout(dispatcher, tracker)]

@@ -14,7 +14,7 @@ summary for the last unit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
@@ -33,9 +33,14 @@ from inventory_db.policy import load_policy
 from inventory_db.reservations import MAX_QUANTITY
 from shoplang import answers, describe
 from shoplang.formatting import format_number, join_list
-from shoplang.normalize import canonical_color, canonical_product_code, canonical_quantity, canonical_size, find_product_codes
+from shoplang.normalize import (
+    canonical_color,
+    canonical_product_code,
+    canonical_quantity,
+    canonical_size,
+    find_product_codes,
+)
 from shoplang.phone import find_mobile
-
 
 FORM = "checkout_form"
 ITEM_SLOTS = ("product_code", "color", "size", "quantity")
@@ -45,8 +50,16 @@ FREE_TEXT_SLOTS = ("customer_name", "phone", "address", "postal_code")
 RETRIES = "checkout_retries"
 # Intents the rules answer in the middle of the checkout before it asks again.
 DIGRESSION_INTENTS = frozenset(
-    {"cancel", "ask_shipping", "ask_returns", "ask_payment", "ask_order_status", "request_human", "ask_price",
-     "ask_availability"}
+    {
+        "cancel",
+        "ask_shipping",
+        "ask_returns",
+        "ask_payment",
+        "ask_order_status",
+        "request_human",
+        "ask_price",
+        "ask_availability",
+    }
 )
 
 
@@ -55,14 +68,14 @@ class CustomerMessage:
     """The latest customer message as the form reads it."""
 
     text: str
-    intent: Optional[str]
-    entities: Dict[str, str] = field(default_factory=dict)  # the first value of each entity
-    metadata: Dict[str, Any] = field(default_factory=dict)
+    intent: str | None
+    entities: dict[str, str] = field(default_factory=dict)  # the first value of each entity
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def latest(cls, tracker: Tracker) -> "CustomerMessage":
+    def latest(cls, tracker: Tracker) -> CustomerMessage:
         message = tracker.latest_message or {}
-        entities: Dict[str, str] = {}
+        entities: dict[str, str] = {}
         for entity in message.get("entities") or []:
             entities.setdefault(entity.get("entity"), str(entity.get("value")))
         return cls(
@@ -99,13 +112,13 @@ def _retries(tracker: Tracker) -> int:
     return int(tracker.get_slot(RETRIES) or 0)
 
 
-def reset_item() -> List[EventType]:
+def reset_item() -> list[EventType]:
     """Forget the item and its hold; the recipient's details stay for the next order."""
     names = (*ITEM_SLOTS, "reservation_id", "order_confirmed", "shipping_method", "product_source")
     return [*(SlotSet(name, None) for name in names), SlotSet(RETRIES, 0)]
 
 
-def cancel_checkout(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def cancel_checkout(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """The customer called the checkout off: the hold goes back, the item is forgotten, they are told."""
     held = tracker.get_slot("reservation_id")
     if held is not None:
@@ -121,11 +134,11 @@ def cancel_checkout(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
 class ValidateCheckoutForm(FormValidationAction):
     """Reads each message of checkout_form as an answer or a correction and keeps the hold in step."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_checkout_form"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         if requested is not None and not is_fresh_turn(tracker):
             return []  # back from a digression: the form asks its question again
@@ -137,15 +150,17 @@ class ValidateCheckoutForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
         message: CustomerMessage,
-        requested: Optional[str],
-    ) -> List[EventType]:
-        events: List[EventType] = []
+        requested: str | None,
+    ) -> list[EventType]:
+        events: list[EventType] = []
         if requested is None:  # the message that starts the checkout
             values = self._opening_values(message, tracker)
             source = message.metadata.get("product_source") or tracker.get_slot("product_source") or "direct"
             events += [SlotSet("product_source", source), SlotSet(RETRIES, 0)]
-            values.update({slot: tracker.get_slot(slot) for slot in ITEM_SLOTS if slot not in values and tracker.get_slot(slot)})
-            corrections: Dict[str, Any] = {}
+            values.update(
+                {slot: tracker.get_slot(slot) for slot in ITEM_SLOTS if slot not in values and tracker.get_slot(slot)}
+            )
+            corrections: dict[str, Any] = {}
         else:
             # «بیخیال، نمیخوام» calls the checkout off: through the cancel rule when NLU saw it, here
             # when it did not. Only an answer's own words can outweigh it («دو تا نمیخوام، یکی بسه»),
@@ -176,7 +191,7 @@ class ValidateCheckoutForm(FormValidationAction):
         return events
 
     @staticmethod
-    def _call_off(dispatcher: CollectingDispatcher, tracker: Tracker, message: CustomerMessage) -> List[EventType]:
+    def _call_off(dispatcher: CollectingDispatcher, tracker: Tracker, message: CustomerMessage) -> list[EventType]:
         """A cancel NLU recognised goes to its rule; one it missed is done here and ends the form."""
         if message.intent == "cancel":
             return [ActionExecutionRejected(FORM)]
@@ -185,9 +200,9 @@ class ValidateCheckoutForm(FormValidationAction):
     # -- reading the message -------------------------------------------------------
 
     @staticmethod
-    def _opening_values(message: CustomerMessage, tracker: Tracker) -> Dict[str, Any]:
+    def _opening_values(message: CustomerMessage, tracker: Tracker) -> dict[str, Any]:
         """What the message that starts the checkout already says ("2 ta az B-21 meshki mikham")."""
-        values: Dict[str, Any] = dict(answers.find_corrections(message.typed))
+        values: dict[str, Any] = dict(answers.find_corrections(message.typed))
         # A code always counts; a name only when no product was chosen before.
         if tracker.get_slot("product_code"):
             code = next(iter(find_product_codes(message.typed)), None)
@@ -230,7 +245,7 @@ class ValidateCheckoutForm(FormValidationAction):
         return None
 
     @staticmethod
-    def _corrections(slot: str, message: CustomerMessage, tracker: Tracker, answered: bool) -> Dict[str, Any]:
+    def _corrections(slot: str, message: CustomerMessage, tracker: Tracker, answered: bool) -> dict[str, Any]:
         """Item slots the message changes while ``slot`` is asked («نه، سایز M», "make it 2").
 
         A name or an address that was read as one is never also a correction: the colour
@@ -239,7 +254,7 @@ class ValidateCheckoutForm(FormValidationAction):
         if slot in FREE_TEXT_SLOTS and answered:
             return {}
         text = message.typed
-        found: Dict[str, Any] = dict(answers.find_corrections(text))
+        found: dict[str, Any] = dict(answers.find_corrections(text))
         if slot not in FREE_TEXT_SLOTS:
             # Only a product the shop sells: "let's say 1" is no product SAY-1.
             code = next((code for code in find_product_codes(text) if product_info(code) is not None), None)
@@ -251,10 +266,10 @@ class ValidateCheckoutForm(FormValidationAction):
     # -- checking it against the store ----------------------------------------------
 
     def _validate(
-        self, values: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
+        self, values: dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """Each value through its validate_<slot> method, in the form's order, each seeing the ones before."""
-        validated: Dict[str, Any] = {}
+        validated: dict[str, Any] = {}
         order = [*ITEM_SLOTS, *FREE_TEXT_SLOTS, "shipping_method", "order_confirmed"]
         for slot in sorted(values, key=order.index):
             result = getattr(self, f"validate_{slot}")(values[slot], dispatcher, tracker, domain)
@@ -264,7 +279,7 @@ class ValidateCheckoutForm(FormValidationAction):
 
     def validate_product_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         code = canonical_product_code(str(value or ""))
         product = product_info(code)
         if product is None:
@@ -272,9 +287,11 @@ class ValidateCheckoutForm(FormValidationAction):
             return {"product_code": None}
         language = reply_language(tracker)
         if not product.in_stock():
-            dispatcher.utter_message(response="utter_product_unavailable_for_order", product=product_label(product, language))
+            dispatcher.utter_message(
+                response="utter_product_unavailable_for_order", product=product_label(product, language)
+            )
             return {"product_code": None}
-        result: Dict[Text, Any] = {"product_code": product.code}
+        result: dict[str, Any] = {"product_code": product.code}
         if product.code != tracker.get_slot("product_code"):
             result.update(color=None, size=None)  # another product: its own colours and sizes
         colors, sizes = product.colors_in_stock(), product.sizes_in_stock()
@@ -286,11 +303,11 @@ class ValidateCheckoutForm(FormValidationAction):
 
     def validate_color(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         product = product_info(tracker.get_slot("product_code"))
         color = canonical_color(str(value or ""))
         if product is None or color in product.colors_in_stock():
-            result: Dict[Text, Any] = {"color": color}
+            result: dict[str, Any] = {"color": color}
             size = tracker.get_slot("size")
             if product is not None and size and size not in product.sizes_in_stock(color):
                 result["size"] = None  # the size chosen before is not made in this colour
@@ -298,14 +315,15 @@ class ValidateCheckoutForm(FormValidationAction):
         if color:
             language = reply_language(tracker)
             dispatcher.utter_message(
-                response="utter_color_not_in_stock", product=product_label(product, language),
+                response="utter_color_not_in_stock",
+                product=product_label(product, language),
                 color=describe.color_name(color, language),
             )
         return {"color": None}
 
     def validate_size(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         product = product_info(tracker.get_slot("product_code"))
         size = canonical_size(str(value or ""))
         color = tracker.get_slot("color")
@@ -314,14 +332,15 @@ class ValidateCheckoutForm(FormValidationAction):
         if size:
             language = reply_language(tracker)
             dispatcher.utter_message(
-                response="utter_size_not_in_stock", product=product_label(product, language),
+                response="utter_size_not_in_stock",
+                product=product_label(product, language),
                 variant=describe.variant(color, size, language),
             )
         return {"size": None}
 
     def validate_quantity(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         quantity = canonical_quantity(str(value or ""))
         if quantity is None:
             return {"quantity": None}
@@ -334,18 +353,18 @@ class ValidateCheckoutForm(FormValidationAction):
 
     def validate_customer_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         name = " ".join(str(value or "").split())
         return {"customer_name": name if answers.looks_like_name(name) else None}
 
     def validate_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return {"phone": find_mobile(str(value or ""))}
 
     def validate_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         address = " ".join(str(value or "").split())
         try:
             check_length(Order.address, address)
@@ -356,18 +375,18 @@ class ValidateCheckoutForm(FormValidationAction):
 
     def validate_postal_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return {"postal_code": answers.parse_postal_code(str(value or ""))}
 
     def validate_shipping_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         method = load_policy().shipping_method(str(value or ""))
         return {"shipping_method": method.key if method else None}
 
     def validate_order_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return {"order_confirmed": True if value is True else None}
 
     # -- telling the customer and holding the units -----------------------------------
@@ -376,9 +395,9 @@ class ValidateCheckoutForm(FormValidationAction):
     def _say_what_changed(
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        before: Dict[str, Any],
-        validated: Dict[str, Any],
-        corrections: Dict[str, Any],
+        before: dict[str, Any],
+        validated: dict[str, Any],
+        corrections: dict[str, Any],
     ) -> None:
         """One line for a correction that took ("OK, changed: size M ✅"); a product found by name is said."""
         language = reply_language(tracker)
@@ -401,7 +420,7 @@ class ValidateCheckoutForm(FormValidationAction):
         dispatcher.utter_message(response="utter_item_changed", changes=join_list(parts, language))
 
     @staticmethod
-    def _sync_hold(dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[Text, Any]) -> List[EventType]:
+    def _sync_hold(dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]) -> list[EventType]:
         """Hold exactly the settled item; release the hold when the item is unsettled."""
         held = slots.get("reservation_id")
         customer = tracker.sender_id
@@ -424,7 +443,9 @@ class ValidateCheckoutForm(FormValidationAction):
         variant = describe.variant(color, size, language)
         if outcome.available:
             dispatcher.utter_message(
-                response="utter_only_n_left", product=name, variant=variant,
+                response="utter_only_n_left",
+                product=name,
+                variant=variant,
                 available=format_number(outcome.available, language),
             )
             return [SlotSet("reservation_id", None), SlotSet("quantity", None)]

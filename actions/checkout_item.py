@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from actions.store import session_factory
 from inventory_db import catalog
 from inventory_db.database import transaction
@@ -13,7 +11,7 @@ from shoplang.language import Language
 from shoplang.normalize import find_product_codes
 
 
-def product_info(code: Optional[str]) -> Optional[catalog.ProductInfo]:
+def product_info(code: str | None) -> catalog.ProductInfo | None:
     """The product and its live stock; None for no code or a product no longer sold."""
     if not code:
         return None
@@ -25,11 +23,11 @@ def product_info(code: Optional[str]) -> Optional[catalog.ProductInfo]:
 
 
 def product_label(product: catalog.ProductInfo, language: Language) -> str:
-    """"مانتو کتان (کد B-21)" / "Linen manteau (B-21)"."""
+    """ "مانتو کتان (کد B-21)" / "Linen manteau (B-21)"."""
     return describe.product_name(product.name_fa, product.name_en, product.code, language)
 
 
-def product_named(text: str) -> Optional[str]:
+def product_named(text: str) -> str | None:
     """The code of the product a message names: a code written in it, else the catalog name
     it clearly fits («همون شال نخی»); None when it names none, or several."""
     code = next(iter(find_product_codes(text)), None)

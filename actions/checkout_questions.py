@@ -9,7 +9,7 @@ third miss on the customer is also offered the shop owner, so no question loops.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -53,11 +53,11 @@ class AskCheckoutQuestion(Action, ABC):
         """The checkout step this question reaches: its slot, unless it says otherwise."""
         return self.slot
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         retries = int(tracker.get_slot(RETRIES) or 0)
         events = self.ask(dispatcher, tracker, reply_language(tracker), retries > 0)
         if not retries and not events:  # an ask that returns events asked for something else instead
@@ -71,7 +71,9 @@ class AskCheckoutQuestion(Action, ABC):
         return f"utter_ask_{self.slot}_again" if again else f"utter_ask_{self.slot}"
 
     @abstractmethod
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         """Utters the question; returns no events, or, when it could not be asked (the item
         is no longer settled), the slot cleared for the question asked instead."""
 
@@ -79,7 +81,9 @@ class AskCheckoutQuestion(Action, ABC):
 class AskTypedAnswer(AskCheckoutQuestion, ABC):
     """A question answered in free text: name, phone, address, postal code."""
 
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         dispatcher.utter_message(response=self.response(again))
         return []
 
@@ -105,7 +109,9 @@ class ActionAskProductCode(AskCheckoutQuestion):
 
     slot = "product_code"
 
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         words = CustomerMessage.latest(tracker).typed
         candidates: tuple[catalog.ProductInfo, ...] = ()
         if words:
@@ -116,8 +122,9 @@ class ActionAskProductCode(AskCheckoutQuestion):
             return []
         labels = [product_label(product, language) for product in candidates]
         dispatcher.utter_message(
-            response="utter_choose_product", options=join_list(labels, language),
-            buttons=[inform_button(label, product_code=p.code) for label, p in zip(labels, candidates)],
+            response="utter_choose_product",
+            options=join_list(labels, language),
+            buttons=[inform_button(label, product_code=p.code) for label, p in zip(labels, candidates, strict=True)],
         )
         return []
 
@@ -125,7 +132,9 @@ class ActionAskProductCode(AskCheckoutQuestion):
 class AskInStockChoice(AskCheckoutQuestion, ABC):
     """Colour or size, offering as buttons those in stock with the other one already chosen."""
 
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         product = product_info(tracker.get_slot("product_code"))
         if product is None:
             dispatcher.utter_message(response="utter_ask_product_code")
@@ -137,8 +146,12 @@ class AskInStockChoice(AskCheckoutQuestion, ABC):
             keys = product.sizes_in_stock(tracker.get_slot("color"))
             names = [describe.size_name(key, language) for key in keys]
         dispatcher.utter_message(
-            response=self.response(again), product=product_label(product, language), options=join_list(names, language),
-            buttons=[inform_button(name, **{self.slot: key}) for name, key in zip(names, keys)][:MAX_BUTTONS],
+            response=self.response(again),
+            product=product_label(product, language),
+            options=join_list(names, language),
+            buttons=[inform_button(name, **{self.slot: key}) for name, key in zip(names, keys, strict=True)][
+                :MAX_BUTTONS
+            ],
         )
         return []
 
@@ -156,9 +169,15 @@ class ActionAskQuantity(AskCheckoutQuestion):
 
     slot = "quantity"
 
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         product = product_info(tracker.get_slot("product_code"))
-        left = catalog.availability(product, tracker.get_slot("color"), tracker.get_slot("size")).available if product else 0
+        left = (
+            catalog.availability(product, tracker.get_slot("color"), tracker.get_slot("size")).available
+            if product
+            else 0
+        )
         counts = range(1, min(left, MAX_QUANTITY_BUTTONS) + 1)
         dispatcher.utter_message(
             response=self.response(again),
@@ -172,7 +191,9 @@ class ActionAskShippingMethod(AskCheckoutQuestion):
 
     slot = "shipping_method"
 
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         methods = load_policy().shipping_methods
         options = [
             f"{describe.localized(m.name_fa, m.name_en, language)}: {format_toman(m.fee, language)}, "
@@ -180,13 +201,17 @@ class ActionAskShippingMethod(AskCheckoutQuestion):
             for m in methods
         ]
         dispatcher.utter_message(
-            response=self.response(again), options=join_list(options, language),
-            buttons=[inform_button(describe.localized(m.name_fa, m.name_en, language), shipping_method=m.key) for m in methods],
+            response=self.response(again),
+            options=join_list(options, language),
+            buttons=[
+                inform_button(describe.localized(m.name_fa, m.name_en, language), shipping_method=m.key)
+                for m in methods
+            ],
         )
         return []
 
 
-def order_summary(tracker: Tracker, language: Language) -> Optional[Dict[str, Any]]:
+def order_summary(tracker: Tracker, language: Language) -> dict[str, Any] | None:
     """The order as the customer will confirm it, priced by the store from the held units."""
     held = tracker.get_slot("reservation_id")
     product = product_info(tracker.get_slot("product_code"))
@@ -207,7 +232,9 @@ def order_summary(tracker: Tracker, language: Language) -> Optional[Dict[str, An
         "name": tracker.get_slot("customer_name") or "",
         "phone": tracker.get_slot("phone") or "",
         # The NLU normaliser hands over ASCII digits; a Persian summary shows Persian ones.
-        "address": to_persian_digits(tracker.get_slot("address") or "") if language == "fa" else tracker.get_slot("address") or "",
+        "address": to_persian_digits(tracker.get_slot("address") or "")
+        if language == "fa"
+        else tracker.get_slot("address") or "",
     }
 
 
@@ -217,7 +244,9 @@ class ActionAskOrderConfirmed(AskCheckoutQuestion):
     slot = "order_confirmed"
     step = SUMMARY_SHOWN
 
-    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool) -> List[EventType]:
+    def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: Language, again: bool
+    ) -> list[EventType]:
         if again:
             dispatcher.utter_message(response=self.response(again))
             return []

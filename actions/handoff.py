@@ -4,7 +4,6 @@ this customer until the owner runs ``shopctl handoff release``."""
 from __future__ import annotations
 
 import logging
-from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType
@@ -25,11 +24,11 @@ class ActionHandoffToHuman(Action):
     lapses on its own if they don't.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff_to_human"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         message = (tracker.latest_message or {}).get("text")
         with transaction(session_factory()) as session:
             handoff = handoffs.request_handoff(session, tracker.sender_id, message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -30,12 +30,12 @@ class ActionDetectLanguage(Action):
     conversation's language (shoplang.language.follow_language).
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_detect_language"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         previous = tracker.get_slot(LANGUAGE_SLOT)
         text = tracker.latest_message.get("text") or ""
         if text.startswith("/"):  # a button's payload ("/affirm"): no language in it

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Text
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,7 +16,7 @@ from shoplang import describe
 from shoplang.formatting import format_order_number
 
 
-def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[orders.OrderInfo]:
+def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> orders.OrderInfo | None:
     """The order the customer means: the number they gave, if it is theirs, else their latest.
 
     A number that is not theirs is answered as such, never replaced by another order.
@@ -45,19 +43,21 @@ def _order_or_say_none(dispatcher: CollectingDispatcher, tracker: Tracker) -> Op
 
 
 class ActionOrderStatus(Action):
-    """"سفارشم کجاست؟": the latest order's number and status, with tracking once shipped.
+    """ "سفارشم کجاست؟": the latest order's number and status, with tracking once shipped.
 
     In the middle of a checkout, "when will it arrive?" with no order number is about the
     order being placed, so it gets the delivery times of the shipping methods.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_order_status"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = reply_language(tracker)
-        if tracker.active_loop_name == "checkout_form" and not next(tracker.get_latest_entity_values("order_number"), None):
+        if tracker.active_loop_name == "checkout_form" and not next(
+            tracker.get_latest_entity_values("order_number"), None
+        ):
             dispatcher.utter_message(response="utter_policy", text=load_policy().shipping_text[language])
             return []
         order = _order_or_say_none(dispatcher, tracker)
@@ -65,9 +65,10 @@ class ActionOrderStatus(Action):
             return [SlotSet("order_number", None)]  # a number that was not theirs is not asked about again
         number = format_order_number(order.number, language)
         if order.status == order_states.SHIPPED and order.tracking_code:
-            dispatcher.utter_message(response="utter_order_shipped", order_number=number, tracking_code=order.tracking_code)
+            dispatcher.utter_message(
+                response="utter_order_shipped", order_number=number, tracking_code=order.tracking_code
+            )
         else:
             status = describe.order_status(order.status, language)
             dispatcher.utter_message(response="utter_order_status", order_number=number, status=status)
         return [SlotSet("order_number", str(order.number))]
-

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,12 +14,16 @@ from inventory_db.policy import load_policy
 class ActionAnswerPolicy(Action):
     """The policy text for the question's topic, in the customer's language."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_policy"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         policy = load_policy()
-        topics = {"ask_shipping": policy.shipping_text, "ask_returns": policy.returns_text, "ask_payment": policy.payment_text}
+        topics = {
+            "ask_shipping": policy.shipping_text,
+            "ask_returns": policy.returns_text,
+            "ask_payment": policy.payment_text,
+        }
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         texts = topics.get(intent, policy.shipping_text)
         dispatcher.utter_message(response="utter_policy", text=texts[reply_language(tracker)])

@@ -9,7 +9,6 @@ and the reason, and the customer gets the same reply either way.
 from __future__ import annotations
 
 import asyncio
-from typing import List, Optional, Text
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -33,7 +32,7 @@ MAX_REDIRECTS = 3
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-def _receipt(tracker: Tracker) -> tuple[str, Optional[str]]:
+def _receipt(tracker: Tracker) -> tuple[str, str | None]:
     """(kind, content) of the latest message: the image's address, or the text itself."""
     message = tracker.latest_message or {}
     if (message.get("intent") or {}).get("name") == IMAGE_INTENT:
@@ -42,7 +41,7 @@ def _receipt(tracker: Tracker) -> tuple[str, Optional[str]]:
     return payment_receipts.TEXT, message.get("text")
 
 
-def _refused(url: str) -> Optional[str]:
+def _refused(url: str) -> str | None:
     """Why this address is not fetched: only http(s) on the receipt hosts (and their subdomains)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -93,11 +92,11 @@ async def fetch_image(url: str) -> ReceiptImage:
 class ActionRecordPaymentReceipt(Action):
     """Ties a receipt to the customer's unpaid order; an image with no unpaid order is just a picture."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_payment_receipt"
 
     @replies_on_store_error
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         kind, content = _receipt(tracker)
         receipt = None
         if content:

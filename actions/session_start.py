@@ -13,7 +13,7 @@ a new session would otherwise forget that the conversation was paused.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
@@ -32,9 +32,9 @@ logger = logging.getLogger(__name__)
 SESSION_START_METADATA_SLOT = "session_started_metadata"
 
 
-def _last_session_slots(tracker: Tracker) -> List[EventType]:
+def _last_session_slots(tracker: Tracker) -> list[EventType]:
     """The slots set since the last session start or restart, as Rasa carries them over."""
-    slots: List[EventType] = []
+    slots: list[EventType] = []
     for event in tracker.applied_events():
         if event.get("event") == "session_started":
             slots = []
@@ -43,7 +43,7 @@ def _last_session_slots(tracker: Tracker) -> List[EventType]:
     return slots
 
 
-def _started_with(tracker: Tracker) -> Dict[str, Any]:
+def _started_with(tracker: Tracker) -> dict[str, Any]:
     """The metadata of the message starting this session. Rasa sets it as the
     ``session_started_metadata`` slot just before this action, and only when there is
     some: the slot's value carried over from an earlier session is not this one's."""
@@ -53,7 +53,7 @@ def _started_with(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
-def _came_from(metadata: Dict[str, Any]) -> Dict[str, Any]:
+def _came_from(metadata: dict[str, Any]) -> dict[str, Any]:
     """Where the customer came from, as the channel says: the order source of what they
     shared or clicked (``product_source``) and Meta's referral (an ad's id, a link's ref)."""
     referral = metadata.get("referral") if isinstance(metadata.get("referral"), dict) else {}
@@ -76,13 +76,11 @@ class ActionSessionStart(Action):
     """Rasa's ``action_session_start``, recording the conversation's start and pausing again
     a customer the owner has not released."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
-        started: List[EventType] = [SessionStarted()]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        started: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             started += _last_session_slots(tracker)
         if _start(tracker):

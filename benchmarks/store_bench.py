@@ -30,7 +30,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy
 
@@ -51,12 +51,14 @@ class Tally:
     orders: int = 0
     releases: int = 0
     granted: int = 0  # phase 2: units this customer got
-    latencies: Optional[list[float]] = None
+    latencies: list[float] | None = None
 
 
 def _catalog_rows() -> list[catalog_csv.CatalogRow]:
     return [
-        catalog_csv.CatalogRow(i + 2, CODE, "مانتو بنچمارک", "Bench manteau", "manteau", color, size, 1_000_000, PLENTY, None)
+        catalog_csv.CatalogRow(
+            i + 2, CODE, "مانتو بنچمارک", "Bench manteau", "manteau", color, size, 1_000_000, PLENTY, None
+        )
         for i, (color, size) in enumerate(VARIANTS)
     ]
 
@@ -97,8 +99,12 @@ def customer(url: str, index: int, seconds: float, barrier: Any, phase2_start: A
             if roll < 0.25:
                 with transaction(factory) as session:
                     orders.place_order(
-                        session, f"{name}:{hold.id}", details, reservation_ids=[hold.id],
-                        shipping_method="post", actor=name,
+                        session,
+                        f"{name}:{hold.id}",
+                        details,
+                        reservation_ids=[hold.id],
+                        shipping_method="post",
+                        actor=name,
                     )
                 tally.orders += 1
             elif roll < 0.5:
@@ -194,7 +200,7 @@ def run_cell(url: str, customers: int, seconds: float, processes: bool) -> dict[
     }
 
 
-def machine(postgres_version: Optional[str]) -> dict[str, Any]:
+def machine(postgres_version: str | None) -> dict[str, Any]:
     return {
         **host_info(),
         "sqlalchemy": sqlalchemy.__version__,
@@ -203,7 +209,7 @@ def machine(postgres_version: Optional[str]) -> dict[str, Any]:
     }
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="store_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", default="1,8,32", help="concurrency levels, comma-separated (default 1,8,32)")
     parser.add_argument("--seconds", type=float, default=5.0, help="timed phase per cell (default 5)")
@@ -253,7 +259,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     report = {
         "benchmark": "store reservations",
         "machine": machine(postgres_version),
-        "settings": {"seconds": args.seconds, "customers": levels, "mode": "processes" if args.processes else "threads"},
+        "settings": {
+            "seconds": args.seconds,
+            "customers": levels,
+            "mode": "processes" if args.processes else "threads",
+        },
         "results": results,
         "skipped": skipped,
     }
@@ -261,9 +271,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     write_report(out, report)
 
     header = f"{'backend':<9} {'customers':>9} {'reserv/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'orders':>7} {'refused':>7} {'last units':>10} {'granted':>7} {'oversold':>8}"
-    print(f"{report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['ram_gib']} GiB; "
-          f"Python {report['machine']['python']}, SQLite {report['machine']['sqlite']}, PostgreSQL {postgres_version or '-'}; "
-          f"customers as {report['settings']['mode']}")
+    print(
+        f"{report['machine']['cpu']}, {report['machine']['cores']} cores, {report['machine']['ram_gib']} GiB; "
+        f"Python {report['machine']['python']}, SQLite {report['machine']['sqlite']}, PostgreSQL {postgres_version or '-'}; "
+        f"customers as {report['settings']['mode']}"
+    )
     print(header)
     for r in results:
         print(

@@ -18,8 +18,9 @@ import hmac
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, TypeVar, Union
+from typing import Any, TypeVar
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
@@ -40,6 +41,7 @@ from channels.instagram_send import (
     quick_replies,
     split_text,
 )
+from channels.instagram_settings import InstagramSettings
 from channels.instagram_webhook import (
     MAX_BODY_BYTES,
     SIGNATURE_HEADER,
@@ -54,7 +56,6 @@ from channels.instagram_webhook import (
     read_stored,
     signature_is_valid,
 )
-from channels.instagram_settings import InstagramSettings
 from channels.instagram_worker import InboxSettings, InboxWorkers
 from channels.shared_posts import Origin, SharedPosts, order_source
 from channels.turn_guard import already_handled, guarded_turn, watch_action_failures
@@ -82,7 +83,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-LastContact = Callable[[str], Awaitable[Optional[datetime]]]
+LastContact = Callable[[str], Awaitable[datetime | None]]
 Db = Callable[[Callable[[Session], T]], Awaitable[T]]
 
 
@@ -105,24 +106,24 @@ class SendLedger:
         fresh = await self._db(lambda session: outbox.begin_send(session, self.turn_key, seq, recipient_id))
         return seq, fresh
 
-    async def in_doubt_since(self, seq: int) -> Optional[datetime]:
+    async def in_doubt_since(self, seq: int) -> datetime | None:
         """When an earlier try began sending this reply and died before Meta confirmed it."""
         return await self._db(lambda session: outbox.in_doubt_since(session, self.turn_key, seq))
 
-    async def sent(self, seq: int, recipient_id: str, message: Dict[Text, Any], meta_message_id: Optional[str]) -> None:
+    async def sent(self, seq: int, recipient_id: str, message: dict[str, Any], meta_message_id: str | None) -> None:
         def record(session: Session) -> None:
             outbox.mark_sent(session, self.turn_key, seq, meta_message_id)
             outbox.offer(session, recipient_id, _payloads(message))
 
         await self._db(record)
 
-    async def unaccounted(self, recipient_id: str, meta_message_ids: List[str]) -> List[str]:
+    async def unaccounted(self, recipient_id: str, meta_message_ids: list[str]) -> list[str]:
         """The ids among ``meta_message_ids`` that no reply in the ledger was given."""
         known = await self._db(lambda session: outbox.known_message_ids(session, recipient_id, meta_message_ids))
         return [i for i in meta_message_ids if i not in known]
 
 
-def _payloads(message: Dict[Text, Any]) -> List[Optional[str]]:
+def _payloads(message: dict[str, Any]) -> list[str | None]:
     """The payloads of the quick replies and card buttons in a Send API message."""
     found = [reply.get("payload") for reply in message.get("quick_replies") or [] if isinstance(reply, dict)]
     attachment = message.get("attachment") if isinstance(message.get("attachment"), dict) else {}
@@ -138,7 +139,7 @@ class InstagramOutput(OutputChannel):
     """Sends the bot's answers through the Send API, inside Meta's messaging window."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "instagram"
 
     def __init__(
@@ -156,9 +157,9 @@ class InstagramOutput(OutputChannel):
         self.ledger = ledger
         self.human_agent = human_agent
         self._clock = clock
-        self._held: Optional[List[tuple[Text, Dict[Text, Any]]]] = [] if hold_replies else None
+        self._held: list[tuple[str, dict[str, Any]]] | None = [] if hold_replies else None
 
-    async def window_is_open(self, recipient_id: Text) -> bool:
+    async def window_is_open(self, recipient_id: str) -> bool:
         """Meta accepts a message only so long after the customer's last one."""
         last = await self._last_contact(recipient_id)
         if last is None:
@@ -166,7 +167,7 @@ class InstagramOutput(OutputChannel):
         window = HUMAN_AGENT_WINDOW if self.human_agent else STANDARD_WINDOW
         return self._clock() - last <= window
 
-    async def send_message(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
+    async def send_message(self, recipient_id: str, message: dict[str, Any]) -> bool:
         """One Send API call, or kept until ``release_replies`` when the output holds replies;
         False when refused (window closed, or Meta said no)."""
         if self._held is not None:
@@ -186,13 +187,14 @@ class InstagramOutput(OutputChannel):
         for recipient_id, message in held:
             await self._send_now(recipient_id, message)
 
-    async def _send_now(self, recipient_id: Text, message: Dict[Text, Any]) -> bool:
+    async def _send_now(self, recipient_id: str, message: dict[str, Any]) -> bool:
         """A reply an earlier try of this turn sent is skipped; one it may have sent (its process
         died during the call) is sent only if Meta's conversation shows it never arrived."""
         if not await self.window_is_open(recipient_id):
             logger.warning(
                 "Not sending to %s: outside the %s messaging window",
-                recipient_id, "7-day human agent" if self.human_agent else "24-hour",
+                recipient_id,
+                "7-day human agent" if self.human_agent else "24-hour",
             )
             return False
         seq, fresh = await self.ledger.claim(recipient_id)
@@ -202,10 +204,15 @@ class InstagramOutput(OutputChannel):
             if found is not True:
                 if found:  # Meta has it (this id): no longer in doubt
                     await self.ledger.sent(seq, recipient_id, message, found)
-                logger.info("Reply %s #%d to %s was sent by an earlier try: not again", self.ledger.turn_key, seq, recipient_id)
+                logger.info(
+                    "Reply %s #%d to %s was sent by an earlier try: not again", self.ledger.turn_key, seq, recipient_id
+                )
                 return True
             logger.warning(
-                "Reply %s #%d to %s never reached Meta before its process died: sending it", self.ledger.turn_key, seq, recipient_id
+                "Reply %s #%d to %s never reached Meta before its process died: sending it",
+                self.ledger.turn_key,
+                seq,
+                recipient_id,
             )
         try:
             answer = await self.client.send_message(
@@ -216,9 +223,7 @@ class InstagramOutput(OutputChannel):
         await self.ledger.sent(seq, recipient_id, message, _str_or_none(answer.get("message_id")))
         return True
 
-    async def _find_at_meta(
-        self, recipient_id: Text, message: Dict[Text, Any], since: datetime
-    ) -> Union[str, bool, None]:
+    async def _find_at_meta(self, recipient_id: str, message: dict[str, Any], since: datetime) -> str | bool | None:
         """Look for this reply in Meta's conversation with the customer, sent since ``since``
         and not already another reply of the ledger (the same text may be sent twice):
         Meta's id when found, True when surely missing, None when we cannot tell (a card, an
@@ -242,41 +247,41 @@ class InstagramOutput(OutputChannel):
         unaccounted = await self.ledger.unaccounted(recipient_id, candidates)
         return unaccounted[0] if unaccounted else True
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text):
             await self.send_message(recipient_id, {"text": part})
 
     async def send_quick_replies(
-        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         """Buttons become quick replies under the last part of the text."""
         parts = split_text(text) or ["…"]
         for part in parts[:-1]:
             await self.send_message(recipient_id, {"text": part})
-        message: Dict[Text, Any] = {"text": parts[-1]}
+        message: dict[str, Any] = {"text": parts[-1]}
         replies = quick_replies(buttons)
         if replies:
             message["quick_replies"] = replies
         await self.send_message(recipient_id, message)
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.send_message(recipient_id, image_message(image))
 
-    async def send_attachment(self, recipient_id: Text, attachment: Any, **kwargs: Any) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
         if isinstance(attachment, dict):
             await self.send_message(recipient_id, {"attachment": attachment})
         else:
             await self.send_text_message(recipient_id, str(attachment))
 
-    async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_elements(self, recipient_id: str, elements: Iterable[dict[str, Any]], **kwargs: Any) -> None:
         await self.send_message(recipient_id, generic_template(elements))
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """``{"product_cards": [...]}`` from the actions, or a raw Send API ``message``."""
         cards = json_message.get("product_cards")
         if isinstance(cards, list):
@@ -297,7 +302,7 @@ class InstagramOutput(OutputChannel):
         else:
             await self.send_message(recipient_id, json_message)
 
-    async def send_typing(self, recipient_id: Text) -> None:
+    async def send_typing(self, recipient_id: str) -> None:
         """The typing bubble while the bot works; failing to show it is not worth a retry."""
         try:
             await self.client.send_sender_action(recipient_id, "typing_on")
@@ -309,11 +314,11 @@ class InstagramInput(InputChannel):
     """Meta's Instagram webhook: verification, signed deliveries, background processing."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "instagram"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
         try:
@@ -325,7 +330,7 @@ class InstagramInput(InputChannel):
     def __init__(
         self,
         settings: InstagramSettings,
-        session_factory: Optional[sessionmaker] = None,
+        session_factory: sessionmaker | None = None,
         clock: Callable[[], datetime] = utc_now,
         inbox_settings: InboxSettings = InboxSettings(),
     ) -> None:
@@ -336,7 +341,7 @@ class InstagramInput(InputChannel):
         self._clock = clock
         self.shared_posts = SharedPosts(self.client, self._db, clock)
         self.workers = InboxWorkers(self._db, self._process, self._gave_up, inbox_settings, clock=clock)
-        self._on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
+        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
         self._app: Any = None
 
     # --- database, off the event loop ------------------------------------------
@@ -358,7 +363,7 @@ class InstagramInput(InputChannel):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, functools.partial(self._in_transaction, sessions, work))
 
-    async def _last_contact(self, sender_id: str) -> Optional[datetime]:
+    async def _last_contact(self, sender_id: str) -> datetime | None:
         return await self._db(lambda session: message_log.last_customer_message_at(session, sender_id))
 
     async def close(self) -> None:
@@ -374,8 +379,12 @@ class InstagramInput(InputChannel):
         self, turn_key: str, last_contact: LastContact, human_agent: bool = False, hold_replies: bool = False
     ) -> InstagramOutput:
         return InstagramOutput(
-            self.client, last_contact, SendLedger(self._db, turn_key),
-            human_agent=human_agent, hold_replies=hold_replies, clock=self._clock,
+            self.client,
+            last_contact,
+            SendLedger(self._db, turn_key),
+            human_agent=human_agent,
+            hold_replies=hold_replies,
+            clock=self._clock,
         )
 
     def get_output_channel(self) -> OutputChannel:
@@ -411,7 +420,9 @@ class InstagramInput(InputChannel):
             body = await _read_capped(request, MAX_BODY_BYTES)
             if body is None:
                 logger.warning(
-                    "Instagram webhook refused: body over %d bytes from %s", MAX_BODY_BYTES, request.remote_addr or request.ip
+                    "Instagram webhook refused: body over %d bytes from %s",
+                    MAX_BODY_BYTES,
+                    request.remote_addr or request.ip,
                 )
                 return response.text("payload too large", status=413)
             if not signature_is_valid(self.settings.app_secret, body, request.headers.get(SIGNATURE_HEADER)):
@@ -460,7 +471,9 @@ class InstagramInput(InputChannel):
             return 0
         stored = await self._db(lambda session: inbox.store(session, new_events, self._clock()))
         if stored < len(new_events):
-            logger.info("Instagram webhook: %d of %d event(s) were delivered before", len(new_events) - stored, len(new_events))
+            logger.info(
+                "Instagram webhook: %d of %d event(s) were delivered before", len(new_events) - stored, len(new_events)
+            )
         self.workers.wake()
         return stored
 
@@ -485,7 +498,7 @@ class InstagramInput(InputChannel):
         if not isinstance(event, MessageEvent):
             return
         note = f"the assistant could not answer {event.text or event.payload or 'a message'!r}: {error}"
-        await self._db(lambda session: handoffs.request_handoff(session, event.sender_id, note[:handoffs.MAX_MESSAGE]))
+        await self._db(lambda session: handoffs.request_handoff(session, event.sender_id, note[: handoffs.MAX_MESSAGE]))
         output = self._output(f"{event.mid}:gave_up", _known(self._event_time(event.timestamp_ms)))
         await output.send_text_message(event.sender_id, texts.text(texts.WE_WILL_ANSWER, "fa"))
 
@@ -534,9 +547,9 @@ class InstagramInput(InputChannel):
             return False
         return await already_handled(tracker_store, event.sender_id, event.mid)
 
-    async def _user_message(self, event: MessageEvent, output: InstagramOutput) -> Optional[UserMessage]:
+    async def _user_message(self, event: MessageEvent, output: InstagramOutput) -> UserMessage | None:
         """The Rasa message for an Instagram event: button payloads as intents, context as metadata."""
-        metadata: Dict[str, Any] = {
+        metadata: dict[str, Any] = {
             "instagram": {"mid": event.mid, "kind": event.kind, "timestamp_ms": event.timestamp_ms}
         }
         text = _as_typed(event.text)
@@ -581,7 +594,7 @@ class InstagramInput(InputChannel):
             metadata=metadata,
         )
 
-    async def _origin(self, event: MessageEvent) -> Optional[Origin]:
+    async def _origin(self, event: MessageEvent) -> Origin | None:
         """The product and order source a message is about: the post, reel or story it shares,
         else the ad or link it came from, else what the customer shared or came from a few
         minutes ago."""
@@ -593,7 +606,7 @@ class InstagramInput(InputChannel):
         came_from = await self._remember_referral(event.sender_id, event.referral) if event.referral else None
         return came_from or await self.shared_posts.recently_shared(event.sender_id)
 
-    async def _remember_referral(self, sender_id: str, referral: WebhookReferral) -> Optional[Origin]:
+    async def _remember_referral(self, sender_id: str, referral: WebhookReferral) -> Origin | None:
         """An ad or link the shop counts as a source is what the customer's next messages came from."""
         source = order_source(referral)
         return await self.shared_posts.remember(sender_id, Origin(None, source)) if source else None
@@ -633,13 +646,13 @@ class InstagramInput(InputChannel):
         return "done"
 
 
-async def _read_capped(request: Request, limit: int) -> Optional[bytes]:
+async def _read_capped(request: Request, limit: int) -> bytes | None:
     """The request body, read in chunks and abandoned past ``limit`` bytes (None): a huge
     body is never buffered whole. A declared Content-Length over the limit is refused unread."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return None
-    chunks: List[bytes] = []
+    chunks: list[bytes] = []
     size = 0
     while True:
         chunk = await request.stream.read()
@@ -651,7 +664,7 @@ async def _read_capped(request: Request, limit: int) -> Optional[bytes]:
         chunks.append(chunk)
 
 
-def _as_typed(text: Optional[str]) -> Optional[str]:
+def _as_typed(text: str | None) -> str | None:
     """Typed text is read as text: a leading "/" would make Rasa take it as an intent
     ("/restart", "/affirm{...}"), so it is dropped; only the bot's own buttons carry intents."""
     if text is None or not text.lstrip().startswith("/"):
@@ -659,14 +672,14 @@ def _as_typed(text: Optional[str]) -> Optional[str]:
     return text.lstrip().lstrip("/").strip() or None
 
 
-def _str_or_none(value: Any) -> Optional[str]:
+def _str_or_none(value: Any) -> str | None:
     return str(value) if value else None
 
 
 def _known(written_at: datetime) -> LastContact:
     """A reply to a message just received: its window starts at that message, no lookup."""
 
-    async def last_contact(_sender_id: str) -> Optional[datetime]:
+    async def last_contact(_sender_id: str) -> datetime | None:
         return written_at
 
     return last_contact
@@ -682,5 +695,5 @@ def _referral(referral: WebhookReferral, timestamp_ms: int) -> message_log.Refer
     )
 
 
-def _referral_dict(referral: WebhookReferral) -> Dict[str, Optional[str]]:
+def _referral_dict(referral: WebhookReferral) -> dict[str, str | None]:
     return {"source": referral.source, "type": referral.referral_type, "ref": referral.ref, "ad_id": referral.ad_id}

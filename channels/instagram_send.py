@@ -15,8 +15,9 @@ import json
 import logging
 import random
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 
 import aiohttp
 
@@ -39,7 +40,7 @@ HUMAN_AGENT_TAG = "HUMAN_AGENT"
 class GraphApiError(Exception):
     """Meta refused a call (a 4xx other than 429), or it kept failing after the retries."""
 
-    def __init__(self, status: Optional[int], code: Optional[int], subcode: Optional[int], message: str) -> None:
+    def __init__(self, status: int | None, code: int | None, subcode: int | None, message: str) -> None:
         super().__init__(f"Graph API error status={status} code={code} subcode={subcode}: {message}")
         self.status = status
         self.code = code
@@ -52,7 +53,7 @@ class GraphApiError(Exception):
         return self.status is None or self.status == 429 or self.status >= 500
 
     @classmethod
-    def from_body(cls, status: int, body: Any) -> "GraphApiError":
+    def from_body(cls, status: int, body: Any) -> GraphApiError:
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):
             return cls(status, None, None, str(body)[:200])
@@ -93,7 +94,7 @@ class Pacer:
             await asyncio.sleep(start - now)
 
 
-def backoff_delay(attempt: int, base: float, cap: float, retry_after: Optional[float] = None) -> float:
+def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | None = None) -> float:
     """Full jitter on an exponential ceiling; Meta's Retry-After wins but stays capped."""
     if retry_after is not None and retry_after >= 0:
         return min(retry_after, cap)
@@ -106,7 +107,7 @@ class GraphApiClient:
     def __init__(self, config: GraphConfig) -> None:
         self.config = config
         self._pacer = Pacer(config.calls_per_second)
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: aiohttp.ClientSession | None = None
 
     def _client_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -126,9 +127,9 @@ class GraphApiClient:
         method: str,
         path: str,
         *,
-        body: Optional[Mapping[str, Any]] = None,
-        params: Optional[Mapping[str, str]] = None,
-        attempts: Optional[int] = None,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        attempts: int | None = None,
         refusal_log_level: int = logging.ERROR,
         repeatable: bool = True,
     ) -> dict:
@@ -141,10 +142,10 @@ class GraphApiClient:
         """
         url = self.config.url(path)
         attempts = attempts or self.config.max_attempts
-        last_error: Optional[BaseException] = None
+        last_error: BaseException | None = None
         for attempt in range(attempts):
             await self._pacer.wait()
-            retry_after: Optional[float] = None
+            retry_after: float | None = None
             try:
                 async with self._client_session().request(method, url, json=body, params=params) as reply:
                     try:
@@ -158,7 +159,12 @@ class GraphApiClient:
                         logger.log(
                             refusal_log_level,
                             "Graph API %s %s refused: status %s, Meta error code %s, subcode %s: %s",
-                            method, path, reply.status, error.code, error.subcode, error.message,
+                            method,
+                            path,
+                            reply.status,
+                            error.code,
+                            error.subcode,
+                            error.message,
                         )
                         raise error
                     last_error = error
@@ -168,7 +174,9 @@ class GraphApiClient:
             except (aiohttp.ClientError, asyncio.TimeoutError) as failure:
                 last_error = failure
                 if not repeatable:
-                    logger.error("Graph API %s %s: no answer (%r); not repeated, it may have arrived", method, path, failure)
+                    logger.error(
+                        "Graph API %s %s: no answer (%r); not repeated, it may have arrived", method, path, failure
+                    )
                     raise GraphApiError(None, None, None, f"no answer, not repeated: {failure!r}") from None
             if attempt + 1 < attempts:
                 delay = backoff_delay(attempt, self.config.backoff_base_s, self.config.backoff_max_s, retry_after)
@@ -186,8 +194,8 @@ class GraphApiClient:
         recipient: Mapping[str, str],
         message: Mapping[str, Any],
         *,
-        tag: Optional[str] = None,
-        messaging_type: Optional[str] = "RESPONSE",
+        tag: str | None = None,
+        messaging_type: str | None = "RESPONSE",
     ) -> dict:
         """POST /{account}/messages. ``recipient`` is {"id": IGSID} or {"comment_id": ...}."""
         body: dict[str, Any] = {"recipient": dict(recipient), "message": dict(message)}
@@ -232,7 +240,7 @@ class GraphApiClient:
         return await self.request("GET", media_id, params={"fields": fields}, refusal_log_level=logging.INFO)
 
 
-def _seconds(value: Optional[str]) -> Optional[float]:
+def _seconds(value: str | None) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -306,7 +314,7 @@ def quick_replies(buttons: Iterable[Mapping[str, Any]]) -> list[dict]:
     return replies
 
 
-def _button(button: Mapping[str, Any]) -> Optional[dict]:
+def _button(button: Mapping[str, Any]) -> dict | None:
     title = _cut(button.get("title"), MAX_BUTTON_TITLE)
     if not title:
         return None
@@ -344,7 +352,7 @@ def order_payload(product_code: str, intent: str = "order_product") -> str:
 
 
 def product_card(
-    code: str, title: str, price: str, image_url: Optional[str], order_title: str, payload: Optional[str] = None
+    code: str, title: str, price: str, image_url: str | None, order_title: str, payload: str | None = None
 ) -> dict:
     """One product as a card element: image, title, price and an "order" button."""
     card: dict[str, Any] = {

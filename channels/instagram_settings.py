@@ -10,8 +10,9 @@ access token, so a settings object in a log line or a traceback gives nothing aw
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Text
+from typing import Any
 
 from rasa.shared.exceptions import RasaException
 
@@ -30,7 +31,7 @@ ENVIRONMENT_NAMES = {
 }
 
 
-def is_development(environ: Optional[Mapping[str, str]] = None) -> bool:
+def is_development(environ: Mapping[str, str] | None = None) -> bool:
     """True only when ``SHOP_ENV=development``; production is the default."""
     environ = os.environ if environ is None else environ
     return environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() == DEVELOPMENT
@@ -45,7 +46,7 @@ def placeholders(credentials: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def placeholder_refusal(credentials: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+def placeholder_refusal(credentials: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> str | None:
     """Why the channel must not start with these credentials here, in one line; None when it may."""
     left = placeholders(credentials)
     if not left or is_development(environ):
@@ -66,10 +67,10 @@ class InstagramSettings:
     verify_token: str = field(repr=False)
     app_secret: str = field(repr=False)
     graph: GraphConfig  # its repr leaves the access token out too
-    database_url: Optional[str] = field(default=None, repr=False)  # None: DATABASE_URL; may hold a password
+    database_url: str | None = field(default=None, repr=False)  # None: DATABASE_URL; may hold a password
 
     @classmethod
-    def from_credentials(cls, credentials: Dict[Text, Any]) -> "InstagramSettings":
+    def from_credentials(cls, credentials: dict[str, Any]) -> InstagramSettings:
         values = {key: str(value).strip() for key, value in credentials.items() if value not in (None, "")}
         missing = [key for key in REQUIRED_CREDENTIALS if not values.get(key)]
         if missing:

@@ -13,16 +13,14 @@ from shoplang.language import Language
 COMMENT_IN_STOCK = {
     "fa": "سلام 🌷 {product} موجوده.\nقیمت: {price}\nرنگ‌ها: {colors}\nسایزها: {sizes}\nبرای سفارش همین‌جا پیام بدید.",
     "en": (
-        "Hi! The {product} is in stock.\nPrice: {price}\nColours: {colors}\nSizes: {sizes}\n"
-        "Message us here to order."
+        "Hi! The {product} is in stock.\nPrice: {price}\nColours: {colors}\nSizes: {sizes}\nMessage us here to order."
     ),
 }
 
 COMMENT_SOLD_OUT = {
     "fa": "سلام 🌷 {product} فعلاً موجود نیست (قیمت: {price}).\nاگر بخواهید، همین‌جا پیام بدید تا موجود شد خبرتان کنیم.",
     "en": (
-        "Hi! The {product} is sold out for now (price: {price}).\n"
-        "Message us here and we will tell you when it is back."
+        "Hi! The {product} is sold out for now (price: {price}).\nMessage us here and we will tell you when it is back."
     ),
 }
 

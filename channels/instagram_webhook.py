@@ -15,9 +15,10 @@ import json
 import logging
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterator, Optional, Union
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class MalformedPayload(ValueError):
     """The body is not a webhook delivery we can read (bad JSON or wrong shape)."""
 
 
-def signature_is_valid(app_secret: str, body: bytes, header: Optional[str]) -> bool:
+def signature_is_valid(app_secret: str, body: bytes, header: str | None) -> bool:
     """True when ``header`` is ``sha256=<hex>`` of the HMAC-SHA256 of the raw ``body``.
 
     Always over the bytes as received: re-serialised JSON differs (escapes of Persian
@@ -56,18 +57,18 @@ def sign(app_secret: str, body: bytes) -> str:
 class WebhookReferral:
     """Meta's referral object: an ad, an ig.me link or another entry point."""
 
-    source: Optional[str]
-    referral_type: Optional[str]
-    ref: Optional[str]
-    ad_id: Optional[str]
+    source: str | None
+    referral_type: str | None
+    ref: str | None
+    ad_id: str | None
 
 
 @dataclass(frozen=True)
 class Attachment:
     type: str  # image, video, audio, file, share, ig_post, ig_reel, story_mention, ...
-    url: Optional[str] = None
-    media_id: Optional[str] = None
-    title: Optional[str] = None
+    url: str | None = None
+    media_id: str | None = None
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ class SharedMedia:
     """A post or reel the customer shared, or the story they replied to."""
 
     kind: str  # "post", "reel" or "story"
-    media_id: Optional[str]
-    url: Optional[str]
+    media_id: str | None
+    url: str | None
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,12 @@ class MessageEvent:
     mid: str
     timestamp_ms: int
     kind: str = "message"  # "message" or "postback"
-    text: Optional[str] = None
-    payload: Optional[str] = None  # quick_reply.payload or postback.payload
-    title: Optional[str] = None  # postback button title
+    text: str | None = None
+    payload: str | None = None  # quick_reply.payload or postback.payload
+    title: str | None = None  # postback button title
     attachments: tuple[Attachment, ...] = ()
-    shared_media: Optional[SharedMedia] = None
-    referral: Optional[WebhookReferral] = None
+    shared_media: SharedMedia | None = None
+    referral: WebhookReferral | None = None
 
     @property
     def images(self) -> list[str]:
@@ -116,14 +117,14 @@ class CommentEvent:
 
     account_id: str
     comment_id: str
-    media_id: Optional[str]
-    from_id: Optional[str]
-    from_username: Optional[str]
+    media_id: str | None
+    from_id: str | None
+    from_username: str | None
     text: str
     time_s: float  # when Meta reported it, epoch seconds
 
 
-Event = Union[MessageEvent, ReferralEvent, CommentEvent]
+Event = MessageEvent | ReferralEvent | CommentEvent
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class Delivery:
         return tuple(item.event for item in self.received)
 
 
-def _str(value: Any) -> Optional[str]:
+def _str(value: Any) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
     return str(value)
@@ -210,7 +211,7 @@ def _epoch_seconds(value: Any, fallback: Any = None) -> float:
     return 0.0
 
 
-def _referral(raw: Any) -> Optional[WebhookReferral]:
+def _referral(raw: Any) -> WebhookReferral | None:
     if not isinstance(raw, dict):
         return None
     return WebhookReferral(
@@ -235,7 +236,7 @@ def _attachments(raw: Any) -> tuple[Attachment, ...]:
 _SHARE_KINDS = {"ig_post": "post", "share": "post", "ig_reel": "reel", "reel": "reel"}
 
 
-def _shared_media(message: dict, attachments: tuple[Attachment, ...]) -> Optional[SharedMedia]:
+def _shared_media(message: dict, attachments: tuple[Attachment, ...]) -> SharedMedia | None:
     """The post, reel or story a message refers to; ``ig_post`` wins over legacy ``share``."""
     reply_to = message.get("reply_to")
     story = reply_to.get("story") if isinstance(reply_to, dict) else None
@@ -250,7 +251,7 @@ def _shared_media(message: dict, attachments: tuple[Attachment, ...]) -> Optiona
     return None
 
 
-def _messaging_event(account_id: str, raw: dict) -> Optional[Event]:
+def _messaging_event(account_id: str, raw: dict) -> Event | None:
     """One item of ``entry[].messaging``; None for anything that is not the customer's."""
     sender_id = _str((raw.get("sender") or {}).get("id"))
     if not sender_id or sender_id == account_id:
@@ -304,7 +305,7 @@ def _messaging_event(account_id: str, raw: dict) -> Optional[Event]:
     return None  # read receipts, reactions, edits, typing and future kinds
 
 
-def _comment_event(account_id: str, entry_time: Any, change: dict) -> Optional[CommentEvent]:
+def _comment_event(account_id: str, entry_time: Any, change: dict) -> CommentEvent | None:
     if change.get("field") != "comments":
         return None  # live_comments and every other field are not answered here
     value = change.get("value")
@@ -334,7 +335,7 @@ def _items(entry: dict) -> Iterator[tuple[str, Any]]:
         yield "changes", {"field": entry["field"], "value": entry["value"]}
 
 
-def read_stored(stored: Any) -> Optional[Event]:
+def read_stored(stored: Any) -> Event | None:
     """The event in a ``Received.stored`` document (as the inbox gives it back); None if unreadable."""
     if not isinstance(stored, dict) or not isinstance(stored.get("item"), dict):
         return None

@@ -22,9 +22,10 @@ import os
 import random
 import socket
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -53,9 +54,9 @@ class InboxSettings:
     shutdown_grace_s: float = 10.0
 
     @classmethod
-    def from_credentials(cls, credentials: Mapping[str, Any]) -> "InboxSettings":
+    def from_credentials(cls, credentials: Mapping[str, Any]) -> InboxSettings:
         """``inbox_<name>`` keys override the defaults (e.g. ``inbox_lease_s: 30``)."""
-        values: Dict[str, Any] = {}
+        values: dict[str, Any] = {}
         for setting in fields(cls):
             raw = credentials.get(f"inbox_{setting.name}")
             if raw in (None, ""):
@@ -86,7 +87,7 @@ class InboxWorkers:
         handle: Handle,
         on_gave_up: GaveUp,
         settings: InboxSettings = InboxSettings(),
-        owner: Optional[str] = None,
+        owner: str | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._db = db
@@ -95,9 +96,9 @@ class InboxWorkers:
         self.settings = settings
         self.owner = owner or worker_name()
         self._clock = clock
-        self._running: Dict[int, tuple[asyncio.Task, LeasedEvent]] = {}
-        self._wake: Optional[asyncio.Event] = None
-        self._loop_task: Optional[asyncio.Task] = None
+        self._running: dict[int, tuple[asyncio.Task, LeasedEvent]] = {}
+        self._wake: asyncio.Event | None = None
+        self._loop_task: asyncio.Task | None = None
         self._stopping = False
 
     @property
@@ -166,12 +167,19 @@ class InboxWorkers:
             delay = self.settings.retry_delay(event.attempts)
             logger.warning(
                 "Inbox: %s %s failed (attempt %d of %d): %s; retrying in %.1f s",
-                event.kind, event.external_id, event.attempts, self.settings.max_attempts, error, delay,
+                event.kind,
+                event.external_id,
+                event.attempts,
+                self.settings.max_attempts,
+                error,
+                delay,
             )
             retry_at = self._clock() + timedelta(seconds=delay)
             await self._settle(lambda s: inbox.retry_later(s, event.id, self.owner, error, retry_at), event, "retry")
             return
-        logger.error("Inbox: %s %s failed %d times, giving up: %s", event.kind, event.external_id, event.attempts, error)
+        logger.error(
+            "Inbox: %s %s failed %d times, giving up: %s", event.kind, event.external_id, event.attempts, error
+        )
         try:
             await self._on_gave_up(event, error)
         finally:
@@ -202,6 +210,7 @@ class InboxWorkers:
 
     async def join(self, timeout: float = 10.0) -> None:
         """Wait until the inbox has nothing pending or in hand (tests, tools)."""
+
         async def settled() -> None:
             while True:
                 counts = await self._db(inbox.counts)

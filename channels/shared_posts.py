@@ -12,9 +12,10 @@ is in the store: any server process may handle the customer's next message.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable, Dict, Optional, TypeVar, Union
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,7 @@ _REFERRAL_SOURCES = {"ADS": "ad", "SHORTLINK": "link"}  # an ad; an ig.me link
 COMMENT_SOURCE = "comment"  # a comment under a product post, answered in Direct
 
 
-def order_source(origin: Union[SharedMedia, WebhookReferral, CommentEvent]) -> Optional[str]:
+def order_source(origin: SharedMedia | WebhookReferral | CommentEvent) -> str | None:
     """Where the customer found the product, as an order source; None when Meta's name for
     it is one the shop does not count."""
     if isinstance(origin, SharedMedia):
@@ -49,8 +50,8 @@ def order_source(origin: Union[SharedMedia, WebhookReferral, CommentEvent]) -> O
 class Origin:
     """What a customer's next messages are about: the product, when known, and its order source."""
 
-    product_code: Optional[str]
-    source: Optional[str]
+    product_code: str | None
+    source: str | None
 
 
 class SharedPosts:
@@ -58,9 +59,9 @@ class SharedPosts:
         self._client = client
         self._db = db
         self._clock = clock
-        self._shortcodes: Dict[str, Optional[str]] = {}  # media id → shortcode (None: not ours)
+        self._shortcodes: dict[str, str | None] = {}  # media id → shortcode (None: not ours)
 
-    async def product_for(self, media: SharedMedia) -> Optional[str]:
+    async def product_for(self, media: SharedMedia) -> str | None:
         """The on-sale product whose catalog ``post`` is this media's shortcode (or its id)."""
         keys = [match.group(1) for match in _SHORTCODE_IN_URL.finditer(media.url or "")]
         if media.media_id:
@@ -78,13 +79,13 @@ class SharedPosts:
         await self._db(lambda s: message_log.remember_origin(s, sender_id, origin.product_code, origin.source, now))
         return origin
 
-    async def recently_shared(self, sender_id: str) -> Optional[Origin]:
+    async def recently_shared(self, sender_id: str) -> Origin | None:
         """What ``sender_id`` shared or came from in the last few minutes, if anything."""
         since = self._clock() - SHARED_PRODUCT_MEMORY
         found = await self._db(lambda session: message_log.recent_origin(session, sender_id, since))
         return Origin(*found) if found else None
 
-    async def _shortcode(self, media_id: str) -> Optional[str]:
+    async def _shortcode(self, media_id: str) -> str | None:
         if media_id in self._shortcodes:
             return self._shortcodes[media_id]
         shortcode = None

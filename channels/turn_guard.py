@@ -21,10 +21,11 @@ turn (REST, the shell) nothing changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterator, Optional
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
@@ -44,15 +45,15 @@ class Turn:
     turn's replies there, so a crash after the save never leaves them unsent.
     """
 
-    failed: Optional[str] = None
-    before_save: Optional[Callable[[], Awaitable[None]]] = None
+    failed: str | None = None
+    before_save: Callable[[], Awaitable[None]] | None = None
 
 
-_current: ContextVar[Optional[Turn]] = ContextVar("instagram_turn", default=None)
+_current: ContextVar[Turn | None] = ContextVar("instagram_turn", default=None)
 
 
 @contextmanager
-def guarded_turn(before_save: Optional[Callable[[], Awaitable[None]]] = None) -> Iterator[Turn]:
+def guarded_turn(before_save: Callable[[], Awaitable[None]] | None = None) -> Iterator[Turn]:
     """Run one message's turn in this block; read ``failed`` afterwards."""
     turn = Turn(before_save=before_save)
     token = _current.set(turn)

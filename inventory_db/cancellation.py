@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy.orm import Session
 
@@ -37,9 +36,9 @@ class CancelRequest:
     """What a request to cancel comes to: ``outcome`` and the order(s) it is about."""
 
     outcome: str
-    order: Optional[OrderInfo] = None
+    order: OrderInfo | None = None
     choices: tuple[OrderInfo, ...] = ()
-    number: Optional[int] = None  # the number the customer gave, for NOT_THEIRS
+    number: int | None = None  # the number the customer gave, for NOT_THEIRS
 
 
 def customer_may_cancel(order: OrderInfo) -> bool:
@@ -51,7 +50,7 @@ def _about(order: OrderInfo) -> CancelRequest:
 
 
 def find_order_to_cancel(
-    session: Session, customer_id: str, number: Optional[int] = None, context: Optional[int] = None
+    session: Session, customer_id: str, number: int | None = None, context: int | None = None
 ) -> CancelRequest:
     """The order the customer means to cancel, and whether to ask "this one?" or "which one?".
 
@@ -80,9 +79,7 @@ def find_order_to_cancel(
     return CancelRequest(NO_ORDER)
 
 
-def cancel_for_customer(
-    session: Session, customer_id: str, number: int, now: Optional[datetime] = None
-) -> CancelRequest:
+def cancel_for_customer(session: Session, customer_id: str, number: int, now: datetime | None = None) -> CancelRequest:
     """Cancel exactly order ``number``, the customer having said yes to it.
 
     Checked again here, under the order's row lock: it must still be theirs and still

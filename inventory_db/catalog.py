@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -38,16 +37,16 @@ class ProductInfo:
     name_fa: str
     name_en: str
     category: str
-    post: Optional[str]
+    post: str | None
     variants: tuple[VariantInfo, ...] = field(default_factory=tuple)
 
     def in_stock(self) -> list[VariantInfo]:
         return [v for v in self.variants if v.available > 0]
 
-    def colors_in_stock(self, size: Optional[str] = None) -> list[str]:
+    def colors_in_stock(self, size: str | None = None) -> list[str]:
         return list(dict.fromkeys(v.color for v in self.in_stock() if size is None or v.size == size))
 
-    def sizes_in_stock(self, color: Optional[str] = None) -> list[str]:
+    def sizes_in_stock(self, color: str | None = None) -> list[str]:
         return list(dict.fromkeys(v.size for v in self.in_stock() if color is None or v.color == color))
 
     def price_range(self) -> tuple[int, int]:
@@ -60,8 +59,8 @@ class Availability:
     """The answer to "do you have X in colour C, size S?"."""
 
     product: ProductInfo
-    color: Optional[str]
-    size: Optional[str]
+    color: str | None
+    size: str | None
     matches: tuple[VariantInfo, ...]  # variants fitting the asked colour/size
 
     @property
@@ -113,7 +112,7 @@ class NameMatch:
     """The product a customer's words name: a clear ``best`` to take (and say), or else
     up to ``limit`` ``candidates``, best first, to ask about (none when nothing matches)."""
 
-    best: Optional[ProductInfo]
+    best: ProductInfo | None
     candidates: tuple[ProductInfo, ...] = ()
 
 
@@ -147,14 +146,14 @@ def _one_letter_off(word: str, name_word: str) -> bool:
     if len(name_word) < 4 or word == name_word:
         return False
     if len(word) == len(name_word):
-        diff = [i for i, (a, b) in enumerate(zip(word, name_word)) if a != b]
+        diff = [i for i, (a, b) in enumerate(zip(word, name_word, strict=False)) if a != b]
         return len(diff) == 1 or (
             len(diff) == 2 and (word[diff[0]], word[diff[1]]) == (name_word[diff[1]], name_word[diff[0]])
         )
     short, long = sorted((word, name_word), key=len)
     if len(long) - len(short) != 1:
         return False
-    i = next((i for i, (a, b) in enumerate(zip(short, long)) if a != b), len(short))
+    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
     return short[i:] == long[i + 1 :]
 
 
@@ -204,7 +203,7 @@ def _clear_best(ranked: list[_Fit], asked_types: frozenset[str]) -> bool:
     )
 
 
-def find_products_by_name(session: Session, text: str, limit: Optional[int] = 5) -> NameMatch:
+def find_products_by_name(session: Session, text: str, limit: int | None = 5) -> NameMatch:
     """The product a customer's words name, in Persian or English, in any word order, with
     or without its type ("مانتو کتان", "the linen one", "lenin manteau", «کتن»).
 
@@ -231,7 +230,7 @@ def search_products(session: Session, text: str) -> list[ProductInfo]:
     return [match.best] if match.best else list(match.candidates)
 
 
-def availability(product: ProductInfo, color: Optional[str] = None, size: Optional[str] = None) -> Availability:
+def availability(product: ProductInfo, color: str | None = None, size: str | None = None) -> Availability:
     """Which variants of ``product`` fit the asked colour and size, and how many are left."""
     matches = tuple(
         v for v in product.variants if (color is None or v.color == color) and (size is None or v.size == size)

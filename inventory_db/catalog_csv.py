@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Iterable, Optional
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from inventory_db import stock
-from inventory_db.formula_guard import guard, unguard
 from inventory_db.errors import CatalogImportError, RowError, TooLong
+from inventory_db.formula_guard import guard, unguard
 from inventory_db.models import OrderItem, Product, Reservation, Variant, check_length
 from shoplang import vocabulary
 from shoplang.normalize import (
@@ -56,7 +57,7 @@ class CatalogRow:
     size: str
     price: int
     stock: int
-    post: Optional[str]
+    post: str | None
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,13 @@ class ImportSummary:
     variants_deactivated: int = 0
 
 
-def _whole_number(text: str) -> Optional[int]:
+def _whole_number(text: str) -> int | None:
     cleaned = _THOUSANDS.sub("", to_ascii_digits(text.strip()))
     # ASCII digits only: "²".isdigit() is True, and int("²") fails.
     return int(cleaned) if cleaned.isascii() and cleaned.isdigit() else None
 
 
-def _parse_row(line: int, raw: dict[str, Optional[str]]) -> tuple[Optional[CatalogRow], list[RowError]]:
+def _parse_row(line: int, raw: dict[str, str | None]) -> tuple[CatalogRow | None, list[RowError]]:
     cells = {key: raw.get(key) or "" for key in COLUMNS}
     value = {key: cell if key in _NUMBERS else unguard(cell) for key, cell in cells.items()}
     value = {key: cell.strip() if key == "post" else normalize_text(cell) for key, cell in value.items()}
@@ -112,7 +113,9 @@ def _parse_row(line: int, raw: dict[str, Optional[str]]) -> tuple[Optional[Catal
         return None, errors
     assert code and category and color and size and price is not None and stock is not None
     return (
-        CatalogRow(line, code, value["name_fa"], value["name_en"], category, color, size, price, stock, value["post"] or None),
+        CatalogRow(
+            line, code, value["name_fa"], value["name_en"], category, color, size, price, stock, value["post"] or None
+        ),
         [],
     )
 
@@ -169,7 +172,7 @@ def import_catalog(
     rows: Iterable[CatalogRow],
     replace: bool = False,
     actor: str = "owner",
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> ImportSummary:
     """Write validated rows into the store, inside the caller's transaction.
 
@@ -242,7 +245,12 @@ def import_catalog(
             counts["products_created"] += 1
         else:
             counts["products_updated"] += 1
-        product.name_fa, product.name_en, product.category, product.post = first.name_fa, first.name_en, first.category, post
+        product.name_fa, product.name_en, product.category, product.post = (
+            first.name_fa,
+            first.name_en,
+            first.category,
+            post,
+        )
         product.active = True
         variants = {(v.color, v.size): v for v in product.variants}
         for row in product_rows:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy.orm import Session
 
@@ -26,8 +25,8 @@ from inventory_db.reservations import ReservationInfo
 class HoldOutcome:
     """The hold now kept, or, when too few units are free, how many are."""
 
-    hold: Optional[ReservationInfo]
-    available: Optional[int] = None
+    hold: ReservationInfo | None
+    available: int | None = None
 
 
 def _matches(current: ReservationInfo, code: str, color: str, size: str, quantity: int, now: datetime) -> bool:
@@ -43,10 +42,10 @@ def hold(
     color: str,
     size: str,
     quantity: int,
-    replaces: Optional[int] = None,
-    ttl: Optional[timedelta] = None,
-    now: Optional[datetime] = None,
-    limits: Optional[CustomerLimits] = None,
+    replaces: int | None = None,
+    ttl: timedelta | None = None,
+    now: datetime | None = None,
+    limits: CustomerLimits | None = None,
 ) -> HoldOutcome:
     """Keep ``quantity`` units of the variant for this checkout, replacing its old hold.
 
@@ -62,7 +61,11 @@ def hold(
     limits = load_policy().limits if limits is None else limits
     if replaces is not None:
         current = _find(session, replaces)
-        if current is not None and current.customer_id == customer_id and _matches(current, code, color, size, quantity, now):
+        if (
+            current is not None
+            and current.customer_id == customer_id
+            and _matches(current, code, color, size, quantity, now)
+        ):
             return HoldOutcome(current)
         release_hold(session, replaces, customer_id, now)
     else:
@@ -79,14 +82,14 @@ def hold(
         return HoldOutcome(None, available=short.available)
 
 
-def _find(session: Session, reservation_id: int) -> Optional[ReservationInfo]:
+def _find(session: Session, reservation_id: int) -> ReservationInfo | None:
     try:
         return reservations.get_reservation(session, reservation_id)
     except UnknownReservation:
         return None
 
 
-def release_hold(session: Session, reservation_id: int, customer_id: str, now: Optional[datetime] = None) -> None:
+def release_hold(session: Session, reservation_id: int, customer_id: str, now: datetime | None = None) -> None:
     """Give the checkout's units back; a hold that lapsed, was released or is not
     this customer's is left alone."""
     current = _find(session, reservation_id)
@@ -142,7 +145,7 @@ def place(
     customer: orders.Customer,
     shipping_method: str,
     policy: ShopPolicy,
-    source: Optional[str] = None,
+    source: str | None = None,
 ) -> orders.OrderInfo:
     """Place the order for exactly this checkout's hold, priced by ``quote``.
 

@@ -6,9 +6,9 @@ tests and tools can point the store at any database through ``DATABASE_URL``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
@@ -18,14 +18,14 @@ from sqlalchemy.pool import QueuePool
 from inventory_db.settings import database_url
 
 
-def _sqlite_file(url: str) -> Optional[Path]:
+def _sqlite_file(url: str) -> Path | None:
     prefix = "sqlite:///"
     if url.startswith(prefix) and url != "sqlite:///:memory:":
-        return Path(url[len(prefix):])
+        return Path(url[len(prefix) :])
     return None
 
 
-def make_engine(url: Optional[str] = None) -> Engine:
+def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
 
     WAL lets the action server read while the owner CLI writes; the busy timeout

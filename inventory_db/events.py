@@ -37,9 +37,10 @@ where a customer has one conversation; a channel with threads may pass its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Collection, Optional
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,18 +102,18 @@ class EventInfo:
     customer_id: str
     conversation_id: str
     external: bool
-    product_code: Optional[str] = None
-    color: Optional[str] = None
-    size: Optional[str] = None
-    quantity: Optional[int] = None
-    available: Optional[int] = None
-    order_number: Optional[int] = None
-    amount: Optional[int] = None
-    source: Optional[str] = None
-    ref: Optional[str] = None
-    ad_id: Optional[str] = None
-    step: Optional[str] = None
-    text: Optional[str] = None
+    product_code: str | None = None
+    color: str | None = None
+    size: str | None = None
+    quantity: int | None = None
+    available: int | None = None
+    order_number: int | None = None
+    amount: int | None = None
+    source: str | None = None
+    ref: str | None = None
+    ad_id: str | None = None
+    step: str | None = None
+    text: str | None = None
 
 
 # The facts after who and when, as columns of the table and fields of EventInfo.
@@ -139,7 +140,7 @@ def fallback_text(text: str) -> str:
     return _LONG_NUMBER.sub("#", fold(text))[:MAX_TEXT]
 
 
-def _fit(value: Optional[str], column: Any) -> Optional[str]:
+def _fit(value: str | None, column: Any) -> str | None:
     """Cut a fact to its column: a long ad ref must never fail the sale it is recorded with."""
     if value is None:
         return None
@@ -151,21 +152,21 @@ def record(
     kind: str,
     customer_id: str,
     *,
-    conversation_id: Optional[str] = None,
+    conversation_id: str | None = None,
     external: bool = False,
-    now: Optional[datetime] = None,
-    product_code: Optional[str] = None,
-    color: Optional[str] = None,
-    size: Optional[str] = None,
-    quantity: Optional[int] = None,
-    available: Optional[int] = None,
-    order_number: Optional[int] = None,
-    amount: Optional[int] = None,
-    source: Optional[str] = None,
-    ref: Optional[str] = None,
-    ad_id: Optional[str] = None,
-    step: Optional[str] = None,
-    text: Optional[str] = None,
+    now: datetime | None = None,
+    product_code: str | None = None,
+    color: str | None = None,
+    size: str | None = None,
+    quantity: int | None = None,
+    available: int | None = None,
+    order_number: int | None = None,
+    amount: int | None = None,
+    source: str | None = None,
+    ref: str | None = None,
+    ad_id: str | None = None,
+    step: str | None = None,
+    text: str | None = None,
 ) -> None:
     """Add one event to the caller's transaction; it is written when the caller commits.
 
@@ -202,12 +203,12 @@ def record(
 def start_conversation(
     session: Session,
     customer_id: str,
-    source: Optional[str] = None,
-    ref: Optional[str] = None,
-    ad_id: Optional[str] = None,
+    source: str | None = None,
+    ref: str | None = None,
+    ad_id: str | None = None,
     *,
-    conversation_id: Optional[str] = None,
-    now: Optional[datetime] = None,
+    conversation_id: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """A conversation started (a new session), with where the customer came from.
 
@@ -222,21 +223,30 @@ def start_conversation(
         if latest is not None:
             ref, ad_id = latest.ref, latest.ad_id
     record(
-        session, CONVERSATION_STARTED, customer_id, conversation_id=conversation_id, now=now,
-        source=source, ref=ref, ad_id=ad_id,
+        session,
+        CONVERSATION_STARTED,
+        customer_id,
+        conversation_id=conversation_id,
+        now=now,
+        source=source,
+        ref=ref,
+        ad_id=ad_id,
     )
 
 
 def _info(event: BusinessEvent) -> EventInfo:
     return EventInfo(
-        event.id, event.kind, event.occurred_at, event.customer_id, event.conversation_id, bool(event.external),
+        event.id,
+        event.kind,
+        event.occurred_at,
+        event.customer_id,
+        event.conversation_id,
+        bool(event.external),
         **{name: getattr(event, name) for name in _FACTS},
     )
 
 
-def history(
-    session: Session, customer_id: Optional[str] = None, kinds: Collection[str] = ()
-) -> list[EventInfo]:
+def history(session: Session, customer_id: str | None = None, kinds: Collection[str] = ()) -> list[EventInfo]:
     """Events in the order they happened, optionally one customer's or only some kinds."""
     query = select(BusinessEvent).order_by(BusinessEvent.occurred_at, BusinessEvent.id)
     if customer_id is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,10 +25,10 @@ MAX_MESSAGE = 1000
 class HandoffInfo:
     id: int
     customer_id: str
-    message: Optional[str]
+    message: str | None
     requested_at: datetime
-    released_at: Optional[datetime]
-    released_by: Optional[str]
+    released_at: datetime | None
+    released_by: str | None
 
 
 @dataclass(frozen=True)
@@ -38,11 +37,11 @@ class WaitingCustomer:
 
     id: int
     customer_id: str
-    message: Optional[str]
+    message: str | None
     requested_at: datetime
     waiting_seconds: int  # since requested_at
-    last_message_at: Optional[datetime]  # from the Instagram channel's log; None on other channels
-    last_message_seconds: Optional[int]  # how long ago that was
+    last_message_at: datetime | None  # from the Instagram channel's log; None on other channels
+    last_message_seconds: int | None  # how long ago that was
 
 
 class NoOpenHandoff(StoreError):
@@ -59,14 +58,14 @@ def _info(handoff: Handoff) -> HandoffInfo:
     )
 
 
-def _open(session: Session, customer_id: str) -> Optional[Handoff]:
+def _open(session: Session, customer_id: str) -> Handoff | None:
     return session.execute(
         select(Handoff).where(Handoff.customer_id == customer_id, Handoff.released_at.is_(None))
     ).scalar_one_or_none()
 
 
 def request_handoff(
-    session: Session, customer_id: str, message: Optional[str] = None, now: Optional[datetime] = None
+    session: Session, customer_id: str, message: str | None = None, now: datetime | None = None
 ) -> HandoffInfo:
     """Put the customer on the owner's list; asking again while waiting is the same hand-off."""
     handoff = _open(session, customer_id)
@@ -87,7 +86,7 @@ def waiting(session: Session) -> list[HandoffInfo]:
     return [_info(handoff) for handoff in handoffs]
 
 
-def waiting_customers(session: Session, now: Optional[datetime] = None) -> list[WaitingCustomer]:
+def waiting_customers(session: Session, now: datetime | None = None) -> list[WaitingCustomer]:
     """The owner's list with how long each customer has waited, longest-waiting first."""
     now = stock.now_or(now)
 
@@ -99,8 +98,13 @@ def waiting_customers(session: Session, now: Optional[datetime] = None) -> list[
         last = message_log.last_customer_message_at(session, h.customer_id)
         rows.append(
             WaitingCustomer(
-                h.id, h.customer_id, h.message, h.requested_at, seconds_since(h.requested_at),
-                last, None if last is None else seconds_since(last),
+                h.id,
+                h.customer_id,
+                h.message,
+                h.requested_at,
+                seconds_since(h.requested_at),
+                last,
+                None if last is None else seconds_since(last),
             )
         )
     return rows
@@ -115,7 +119,7 @@ def is_waiting(session: Session, customer_id: str) -> bool:
     return _open(session, customer_id) is not None
 
 
-def release(session: Session, customer_id: str, actor: str, now: Optional[datetime] = None) -> HandoffInfo:
+def release(session: Session, customer_id: str, actor: str, now: datetime | None = None) -> HandoffInfo:
     """The owner is done: the assistant may answer this customer again."""
     handoff = _open(session, customer_id)
     if handoff is None:

@@ -13,9 +13,9 @@ caller owns the transaction. No Rasa import.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional, Sequence
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -56,7 +56,7 @@ class LeasedEvent:
     attempts: int
 
 
-def store(session: Session, events: Sequence[NewEvent], now: Optional[datetime] = None) -> int:
+def store(session: Session, events: Sequence[NewEvent], now: datetime | None = None) -> int:
     """Store new events as pending; a redelivered one (same kind and id) is ignored.
 
     Returns how many were new. Called before the webhook answers 200: once this
@@ -96,7 +96,11 @@ def _leasable(now: datetime):  # type: ignore[no-untyped-def]
 
 
 def lease_ready(
-    session: Session, owner: str, limit: int, lease_for: timedelta, now: Optional[datetime] = None,
+    session: Session,
+    owner: str,
+    limit: int,
+    lease_for: timedelta,
+    now: datetime | None = None,
     busy: Sequence[str] = (),
 ) -> list[LeasedEvent]:
     """Lease up to ``limit`` events: each customer's earliest unfinished one, if it is leasable.
@@ -149,7 +153,7 @@ def _held(event_id: int, owner: str):  # type: ignore[no-untyped-def]
     return and_(InboundEvent.id == event_id, InboundEvent.status == LEASED, InboundEvent.lease_owner == owner)
 
 
-def renew(session: Session, event_id: int, owner: str, lease_for: timedelta, now: Optional[datetime] = None) -> bool:
+def renew(session: Session, event_id: int, owner: str, lease_for: timedelta, now: datetime | None = None) -> bool:
     """Extend a lease still held; False when it was lost (another worker may have it now)."""
     moment = now or utcnow()
     return bool(
@@ -159,7 +163,7 @@ def renew(session: Session, event_id: int, owner: str, lease_for: timedelta, now
     )
 
 
-def complete(session: Session, event_id: int, owner: str, outcome: str, now: Optional[datetime] = None) -> bool:
+def complete(session: Session, event_id: int, owner: str, outcome: str, now: datetime | None = None) -> bool:
     """Finish a leased event ("done", "skipped", "handoff", ...); False if the lease was lost."""
     return bool(
         session.execute(
@@ -171,8 +175,12 @@ def complete(session: Session, event_id: int, owner: str, outcome: str, now: Opt
 
 
 def retry_later(
-    session: Session, event_id: int, owner: str, error: str, retry_at: Optional[datetime],
-    now: Optional[datetime] = None,
+    session: Session,
+    event_id: int,
+    owner: str,
+    error: str,
+    retry_at: datetime | None,
+    now: datetime | None = None,
 ) -> bool:
     """A failed turn: pending again from ``retry_at``, or gave_up when ``retry_at`` is None."""
     values = dict(lease_owner=None, lease_until=None, last_error=error[:MAX_ERROR])

@@ -8,9 +8,9 @@ caller owns the transaction (``database.transaction``). No Rasa import.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Optional
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +37,7 @@ def touch_customer(session: Session, sender_id: str, at: datetime) -> None:
         session.execute(newer)
 
 
-def last_customer_message_at(session: Session, sender_id: str) -> Optional[datetime]:
+def last_customer_message_at(session: Session, sender_id: str) -> datetime | None:
     """When ``sender_id`` last wrote to the shop, in UTC; None if never."""
     contact = session.get(CustomerContact, sender_id)
     return None if contact is None else contact.last_message_at
@@ -47,10 +47,10 @@ def last_customer_message_at(session: Session, sender_id: str) -> Optional[datet
 class Referral:
     """What brought a customer into the conversation, as Meta reports it."""
 
-    source: Optional[str]
-    referral_type: Optional[str]
-    ref: Optional[str]
-    ad_id: Optional[str]
+    source: str | None
+    referral_type: str | None
+    ref: str | None
+    ad_id: str | None
     event_time_ms: int
 
 
@@ -73,7 +73,7 @@ def record_referral(session: Session, sender_id: str, referral: Referral) -> boo
     return True
 
 
-def conversation_source(session: Session, sender_id: str) -> Optional[Referral]:
+def conversation_source(session: Session, sender_id: str) -> Referral | None:
     """The latest referral of ``sender_id``: what brought the current conversation."""
     row = session.execute(
         select(ConversationSource)
@@ -86,7 +86,7 @@ def conversation_source(session: Session, sender_id: str) -> Optional[Referral]:
     return Referral(row.source, row.referral_type, row.ref, row.ad_id, row.event_time_ms)
 
 
-def conversations_by_source(session: Session) -> list[tuple[Optional[str], Optional[str], Optional[str], int]]:
+def conversations_by_source(session: Session) -> list[tuple[str | None, str | None, str | None, int]]:
     """For the owner's report: (source, ad_id, ref, number of customers), biggest first."""
     customers = func.count(func.distinct(ConversationSource.sender_id))
     rows = session.execute(
@@ -97,7 +97,7 @@ def conversations_by_source(session: Session) -> list[tuple[Optional[str], Optio
     return [(source, ad_id, ref, count) for source, ad_id, ref, count in rows]
 
 
-def product_code_for_post(session: Session, keys: Iterable[str]) -> Optional[str]:
+def product_code_for_post(session: Session, keys: Iterable[str]) -> str | None:
     """The product on sale whose catalog ``post`` is one of ``keys`` (shortcode or media id)."""
     wanted = [key for key in dict.fromkeys(keys) if key]
     if not wanted:
@@ -107,21 +107,23 @@ def product_code_for_post(session: Session, keys: Iterable[str]) -> Optional[str
 
 
 def remember_origin(
-    session: Session, sender_id: str, product_code: Optional[str], source: Optional[str], at: datetime
+    session: Session, sender_id: str, product_code: str | None, source: str | None, at: datetime
 ) -> None:
     """Keep what ``sender_id`` just shared or came from, replacing what they had before."""
     origin = session.get(CustomerOrigin, sender_id)
     if origin is None:
         try:
             with session.begin_nested():
-                session.add(CustomerOrigin(sender_id=sender_id, product_code=product_code, source=source, remembered_at=at))
+                session.add(
+                    CustomerOrigin(sender_id=sender_id, product_code=product_code, source=source, remembered_at=at)
+                )
             return
         except IntegrityError:  # another writer just added it: overwrite theirs
             origin = session.get(CustomerOrigin, sender_id)
     origin.product_code, origin.source, origin.remembered_at = product_code, source, at
 
 
-def recent_origin(session: Session, sender_id: str, since: datetime) -> Optional[tuple[Optional[str], Optional[str]]]:
+def recent_origin(session: Session, sender_id: str, since: datetime) -> tuple[str | None, str | None] | None:
     """(product code, order source) ``sender_id`` shared or came from after ``since``; None if nothing."""
     origin = session.get(CustomerOrigin, sender_id)
     if origin is None or origin.remembered_at < since:

@@ -12,7 +12,7 @@ INTEGER (on SQLite only "INTEGER PRIMARY KEY" is the auto-numbered row id).
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -39,7 +39,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def check_length(column: Any, value: Optional[str], field: Optional[str] = None) -> None:
+def check_length(column: Any, value: str | None, field: str | None = None) -> None:
     """TooLong when ``value`` is longer than the String ``column`` (e.g. ``Order.address``) takes.
 
     PostgreSQL refuses such a value with a DataError and SQLite keeps it whole, so the
@@ -62,14 +62,14 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: the store only takes timezone-aware times")
         return value.astimezone(timezone.utc)
 
-    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -51,7 +51,7 @@ class Customer:
     name: str
     phone: str
     address: str
-    postal_code: Optional[str] = None
+    postal_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,10 @@ class OrderItemInfo:
 
 @dataclass(frozen=True)
 class StatusChange:
-    from_status: Optional[str]
+    from_status: str | None
     to_status: str
     actor: str
-    note: Optional[str]
+    note: str | None
     at: datetime
 
 
@@ -98,13 +98,13 @@ class OrderInfo:
     customer_name: str
     phone: str
     address: str
-    postal_code: Optional[str]
+    postal_code: str | None
     shipping_method: str
-    source: Optional[str]
+    source: str | None
     subtotal: int
     shipping_fee: int
     total: int
-    tracking_code: Optional[str]
+    tracking_code: str | None
     payment_due_at: datetime
     created_at: datetime
     items: tuple[OrderItemInfo, ...] = field(default_factory=tuple)
@@ -115,7 +115,8 @@ class OrderInfo:
         return self.status == order_states.AWAITING_PAYMENT and self.payment_due_at > now
 
 
-def _info(order: Order) -> OrderInfo:
+def order_info(order: Order) -> OrderInfo:
+    """The plain record services hand out for an ORM order (its items and history loaded)."""
     return OrderInfo(
         number=order.number,
         status=order.status,
@@ -141,7 +142,7 @@ def _info(order: Order) -> OrderInfo:
 
 
 def parse_order_number(text: str) -> int:
-    """"1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → 1024; UnknownOrder when there is no number."""
+    """ "1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → 1024; UnknownOrder when there is no number."""
     number = canonical_order_number(text)
     if number is None:
         raise UnknownOrder(str(text).strip())
@@ -149,7 +150,9 @@ def parse_order_number(text: str) -> int:
 
 
 def _clean_customer(customer: Customer) -> Customer:
-    missing = [name for name in ("instagram_id", "name", "phone", "address") if not str(getattr(customer, name) or "").strip()]
+    missing = [
+        name for name in ("instagram_id", "name", "phone", "address") if not str(getattr(customer, name) or "").strip()
+    ]
     if missing:
         raise InvalidOrder(f"the order needs the customer's {', '.join(missing)}")
     name, address = " ".join(customer.name.split()), " ".join(customer.address.split())
@@ -181,7 +184,7 @@ def _load(session: Session, number: int, lock: bool = False) -> Order:
     return order
 
 
-def _by_key(session: Session, idempotency_key: str) -> Optional[Order]:
+def _by_key(session: Session, idempotency_key: str) -> Order | None:
     return session.execute(
         select(Order)
         .options(selectinload(Order.items), selectinload(Order.changes))
@@ -193,7 +196,7 @@ def _by_key(session: Session, idempotency_key: str) -> Optional[Order]:
 def _existing(order: Order, customer: Customer) -> OrderInfo:
     if order.customer_id != customer.instagram_id:
         raise InvalidOrder("this idempotency key belongs to another customer's order")
-    return _info(order)
+    return order_info(order)
 
 
 def _next_number(session: Session) -> int:
@@ -215,12 +218,12 @@ def place_order(
     reservation_ids: Sequence[int] = (),
     items: Iterable[ItemRequest] = (),
     shipping_method: str,
-    source: Optional[str] = None,
+    source: str | None = None,
     shipping_fee: int = 0,
     actor: str,
-    now: Optional[datetime] = None,
-    payment_window: Optional[timedelta] = None,
-    limits: Optional[CustomerLimits] = None,
+    now: datetime | None = None,
+    payment_window: timedelta | None = None,
+    limits: CustomerLimits | None = None,
 ) -> OrderInfo:
     """Place an order from the customer's holds and/or items; the same key gives the same order.
 
@@ -316,8 +319,14 @@ def place_order(
             )
             order.items = [
                 OrderItem(
-                    variant_id=v.id, product_code=v.product.code, name_fa=v.product.name_fa,
-                    name_en=v.product.name_en, color=v.color, size=v.size, quantity=q, unit_price=price,
+                    variant_id=v.id,
+                    product_code=v.product.code,
+                    name_fa=v.product.name_fa,
+                    name_en=v.product.name_en,
+                    color=v.color,
+                    size=v.size,
+                    quantity=q,
+                    unit_price=price,
                 )
                 for v, q, price in lines
             ]
@@ -331,7 +340,9 @@ def place_order(
             for hold in holds:
                 reservations.convert(session, hold, order.id, actor, now)
             for variant, quantity in wanted:
-                stock.record(session, variants[variant.id], stock.ORDER, actor, allocated=quantity, order_id=order.id, now=now)
+                stock.record(
+                    session, variants[variant.id], stock.ORDER, actor, allocated=quantity, order_id=order.id, now=now
+                )
             _record_event(session, order, actor, now)
             session.flush()
     except IntegrityError:
@@ -339,12 +350,10 @@ def place_order(
         if existing is None:
             raise
         return _existing(existing, customer)
-    return _info(order)
+    return order_info(order)
 
 
-def check_unpaid_limit(
-    session: Session, customer_id: str, limits: CustomerLimits, now: Optional[datetime] = None
-) -> None:
+def check_unpaid_limit(session: Session, customer_id: str, limits: CustomerLimits, now: datetime | None = None) -> None:
     """CustomerLimitReached when the customer already has as many orders awaiting payment
     (within their deadline) as one customer may."""
     unpaid = session.execute(
@@ -359,11 +368,11 @@ def check_unpaid_limit(
 
 
 def get_order(session: Session, number: int) -> OrderInfo:
-    return _info(_load(session, number))
+    return order_info(_load(session, number))
 
 
 def list_orders(
-    session: Session, status: Optional[str] = None, customer_id: Optional[str] = None, limit: Optional[int] = None
+    session: Session, status: str | None = None, customer_id: str | None = None, limit: int | None = None
 ) -> list[OrderInfo]:
     """Orders by number, optionally only one status or one customer's (the newest ``limit``)."""
     if status is not None and status not in order_states.STATUSES:
@@ -375,11 +384,11 @@ def list_orders(
         query = query.where(Order.customer_id == customer_id)
     if limit:
         query = query.order_by(Order.number.desc()).limit(limit)
-        return [_info(o) for o in reversed(session.execute(query).scalars().all())]
-    return [_info(o) for o in session.execute(query.order_by(Order.number)).scalars()]
+        return [order_info(o) for o in reversed(session.execute(query).scalars().all())]
+    return [order_info(o) for o in session.execute(query.order_by(Order.number)).scalars()]
 
 
-def customer_order(session: Session, customer_id: str, number: int) -> Optional[OrderInfo]:
+def customer_order(session: Session, customer_id: str, number: int) -> OrderInfo | None:
     """Order ``number`` when it is ``customer_id``'s; None for a number that does not exist
     and for someone else's alike, so a customer learns nothing about other people's orders."""
     try:
@@ -389,7 +398,7 @@ def customer_order(session: Session, customer_id: str, number: int) -> Optional[
     return order if order.customer_id == customer_id else None
 
 
-def latest_order_for(session: Session, customer_id: str) -> Optional[OrderInfo]:
+def latest_order_for(session: Session, customer_id: str) -> OrderInfo | None:
     """The customer's most recent order ("where is my order?"), or None."""
     order = session.execute(
         select(Order)
@@ -398,7 +407,7 @@ def latest_order_for(session: Session, customer_id: str) -> Optional[OrderInfo]:
         .order_by(Order.created_at.desc(), Order.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    return _info(order) if order is not None else None
+    return order_info(order) if order is not None else None
 
 
 def _transition(
@@ -406,10 +415,10 @@ def _transition(
     number: int,
     to_status: str,
     actor: str,
-    now: Optional[datetime],
-    note: Optional[str] = None,
-    tracking_code: Optional[str] = None,
-    expect_status: Optional[str] = None,
+    now: datetime | None,
+    note: str | None = None,
+    tracking_code: str | None = None,
+    expect_status: str | None = None,
 ) -> OrderInfo:
     """Move an order to ``to_status`` and move its stock accordingly, or raise IllegalTransition.
 
@@ -450,8 +459,14 @@ def _transition(
             variant = variants[variant_id]
             variant.on_hand += on_hand_sign * quantity
             stock.record(
-                session, variant, reason, actor,
-                on_hand=on_hand_sign * quantity, allocated=allocated_sign * quantity, order_id=order.id, now=now,
+                session,
+                variant,
+                reason,
+                actor,
+                on_hand=on_hand_sign * quantity,
+                allocated=allocated_sign * quantity,
+                order_id=order.id,
+                now=now,
             )
     if tracking_code is not None:
         order.tracking_code = tracking_code
@@ -459,31 +474,41 @@ def _transition(
     order.updated_at = now
     order.changes.append(
         OrderStatusChange(
-            from_status=from_status, to_status=to_status, actor=actor[:100], note=note or None,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor[:100],
+            note=note or None,
             created_at=now,
         )
     )
     _record_event(session, order, actor, now)
     session.flush()
-    return _info(order)
+    return order_info(order)
 
 
 def _record_event(session: Session, order: Order, actor: str, now: datetime) -> None:
     """The business event of the order reaching its status, in the transaction that moved it."""
     events.record(
-        session, events.ORDER_KINDS[order.status], order.customer_id,
-        external=events.is_external(actor, order.customer_id), now=now,
-        order_number=order.number, amount=order.total, quantity=sum(item.quantity for item in order.items),
+        session,
+        events.ORDER_KINDS[order.status],
+        order.customer_id,
+        external=events.is_external(actor, order.customer_id),
+        now=now,
+        order_number=order.number,
+        amount=order.total,
+        quantity=sum(item.quantity for item in order.items),
         source=order.source,
     )
 
 
-def mark_paid(session: Session, number: int, actor: str, note: Optional[str] = None, now: Optional[datetime] = None) -> OrderInfo:
+def mark_paid(
+    session: Session, number: int, actor: str, note: str | None = None, now: datetime | None = None
+) -> OrderInfo:
     """The owner saw the payment. Late payment works while the units are still there."""
     return _transition(session, number, order_states.PAID, actor, now, note)
 
 
-def ship(session: Session, number: int, tracking_code: str, actor: str, now: Optional[datetime] = None) -> OrderInfo:
+def ship(session: Session, number: int, tracking_code: str, actor: str, now: datetime | None = None) -> OrderInfo:
     """The parcel left with ``tracking_code``: its units leave the shelf (a sale)."""
     tracking_code = (tracking_code or "").strip()
     if not tracking_code:
@@ -491,7 +516,7 @@ def ship(session: Session, number: int, tracking_code: str, actor: str, now: Opt
     return _transition(session, number, order_states.SHIPPED, actor, now, tracking_code=tracking_code)
 
 
-def deliver(session: Session, number: int, actor: str, now: Optional[datetime] = None) -> OrderInfo:
+def deliver(session: Session, number: int, actor: str, now: datetime | None = None) -> OrderInfo:
     return _transition(session, number, order_states.DELIVERED, actor, now)
 
 
@@ -499,9 +524,9 @@ def cancel_order(
     session: Session,
     number: int,
     actor: str,
-    note: Optional[str] = None,
-    now: Optional[datetime] = None,
-    expect_status: Optional[str] = None,
+    note: str | None = None,
+    now: datetime | None = None,
+    expect_status: str | None = None,
 ) -> OrderInfo:
     """Cancel an order before it ships; its units go back on sale.
 
@@ -511,13 +536,13 @@ def cancel_order(
 
 
 def return_order(
-    session: Session, number: int, actor: str, note: Optional[str] = None, now: Optional[datetime] = None
+    session: Session, number: int, actor: str, note: str | None = None, now: datetime | None = None
 ) -> OrderInfo:
     """A shipped or delivered order came back; its units are on hand again."""
     return _transition(session, number, order_states.RETURNED, actor, now, note)
 
 
-def expire_overdue(session: Session, now: Optional[datetime] = None, actor: str = "sweeper") -> list[int]:
+def expire_overdue(session: Session, now: datetime | None = None, actor: str = "sweeper") -> list[int]:
     """Mark unpaid orders past their deadline expired; returns their numbers.
 
     Their units already stopped counting at the deadline; this records it. In the store's
@@ -527,16 +552,21 @@ def expire_overdue(session: Session, now: Optional[datetime] = None, actor: str 
     """
     now = stock.now_or(now)
     # FOR UPDATE re-checks the condition on a row changed meanwhile: a just-paid order drops out.
-    numbers = session.execute(
-        select(Order.number)
-        .where(Order.status == order_states.AWAITING_PAYMENT, Order.payment_due_at <= now)
-        .order_by(Order.id)
-        .with_for_update(key_share=True)
-    ).scalars().all()
+    numbers = (
+        session.execute(
+            select(Order.number)
+            .where(Order.status == order_states.AWAITING_PAYMENT, Order.payment_due_at <= now)
+            .order_by(Order.id)
+            .with_for_update(key_share=True)
+        )
+        .scalars()
+        .all()
+    )
     if numbers:
-        stock.lock_variants(session, session.execute(
-            select(OrderItem.variant_id).join(Order).where(Order.number.in_(numbers))
-        ).scalars().all())
+        stock.lock_variants(
+            session,
+            session.execute(select(OrderItem.variant_id).join(Order).where(Order.number.in_(numbers))).scalars().all(),
+        )
     for number in numbers:
         _transition(session, number, order_states.EXPIRED, actor, now, "not paid by the deadline")
     return list(numbers)

@@ -13,8 +13,8 @@ The payloads of buttons the bot sent are kept per customer: a message that looks
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +40,7 @@ def begin_send(session: Session, turn_key: str, seq: int, recipient_id: str) -> 
     return True
 
 
-def in_doubt_since(session: Session, turn_key: str, seq: int) -> Optional[datetime]:
+def in_doubt_since(session: Session, turn_key: str, seq: int) -> datetime | None:
     """When an earlier try claimed this reply, if Meta never confirmed it (its process died
     during the call); None when it was confirmed sent."""
     row = session.execute(
@@ -53,7 +53,7 @@ def in_doubt_since(session: Session, turn_key: str, seq: int) -> Optional[dateti
     return row.created_at
 
 
-def mark_sent(session: Session, turn_key: str, seq: int, meta_message_id: Optional[str] = None) -> None:
+def mark_sent(session: Session, turn_key: str, seq: int, meta_message_id: str | None = None) -> None:
     """Meta accepted the reply (and gave it ``meta_message_id``)."""
     session.execute(
         update(OutboundMessage)
@@ -83,7 +83,7 @@ def sent_count(session: Session, turn_key: str) -> int:
     return len(rows)
 
 
-def offer(session: Session, recipient_id: str, payloads: Iterable[Optional[str]]) -> None:
+def offer(session: Session, recipient_id: str, payloads: Iterable[str | None]) -> None:
     """Remember the button payloads just sent to ``recipient_id``."""
     for payload in dict.fromkeys(p for p in payloads if p and len(p) <= MAX_PAYLOAD):
         try:

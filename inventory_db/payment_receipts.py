@@ -14,7 +14,6 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,30 +36,38 @@ class ReceiptInfo:
     kind: str
     content: str
     created_at: datetime
-    file_path: Optional[str] = None
-    file_sha256: Optional[str] = None
-    file_error: Optional[str] = None  # an image that could not be kept: why
+    file_path: str | None = None
+    file_sha256: str | None = None
+    file_error: str | None = None  # an image that could not be kept: why
 
 
 @dataclass(frozen=True)
 class ReceiptImage:
     """A receipt image as fetched: its bytes and content type, or why there are none."""
 
-    data: Optional[bytes] = None
-    content_type: Optional[str] = None
-    error: Optional[str] = None
+    data: bytes | None = None
+    content_type: str | None = None
+    error: str | None = None
 
 
-def _info(receipt: PaymentReceipt) -> ReceiptInfo:
+def receipt_info(receipt: PaymentReceipt) -> ReceiptInfo:
+    """The plain record services hand out for an ORM receipt."""
     return ReceiptInfo(
-        receipt.id, receipt.order.number, receipt.order.total, receipt.kind, receipt.content, receipt.created_at,
-        receipt.file_path, receipt.file_sha256, receipt.file_error,
+        receipt.id,
+        receipt.order.number,
+        receipt.order.total,
+        receipt.kind,
+        receipt.content,
+        receipt.created_at,
+        receipt.file_path,
+        receipt.file_sha256,
+        receipt.file_error,
     )
 
 
 def record_receipt(
-    session: Session, customer_id: str, kind: str, content: str, now: Optional[datetime] = None
-) -> Optional[ReceiptInfo]:
+    session: Session, customer_id: str, kind: str, content: str, now: datetime | None = None
+) -> ReceiptInfo | None:
     """Attach a receipt to the customer's latest unpaid order; None when they have none.
 
     The same receipt sent twice (a retried webhook, a second tap) is kept once.
@@ -86,10 +93,10 @@ def record_receipt(
     )
     session.add(receipt)
     session.flush()
-    return _info(receipt)
+    return receipt_info(receipt)
 
 
-def _keep(data: bytes, content_type: Optional[str]) -> tuple[str, str]:
+def _keep(data: bytes, content_type: str | None) -> tuple[str, str]:
     """Write the image under the media folder as <sha256><extension>; (path, sha256).
 
     Named by content, so the same image sent twice is one file; written to a temporary
@@ -121,7 +128,7 @@ def attach_image(session: Session, receipt_id: int, image: ReceiptImage) -> Rece
             error = f"not saved: {failed.strerror or failed}"
     receipt.file_error = error[:200] if error else None
     session.flush()
-    return _info(receipt)
+    return receipt_info(receipt)
 
 
 def receipts_for(session: Session, order_number: int) -> list[ReceiptInfo]:
@@ -132,4 +139,4 @@ def receipts_for(session: Session, order_number: int) -> list[ReceiptInfo]:
         .where(Order.number == order_number)
         .order_by(PaymentReceipt.created_at, PaymentReceipt.id)
     ).scalars()
-    return [_info(receipt) for receipt in receipts]
+    return [receipt_info(receipt) for receipt in receipts]

@@ -7,8 +7,9 @@ a real gateway is one more class registered in PROVIDERS, with no dialogue chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Protocol
+from typing import Any, Protocol
 
 from inventory_db.orders import OrderInfo
 from inventory_db.policy import PolicyError, ShopPolicy
@@ -22,9 +23,9 @@ class PaymentRequest:
     """What to tell the customer so they can pay this order."""
 
     method: str
-    card_number: Optional[str] = None
-    card_holder: Optional[dict[str, str]] = None
-    url: Optional[str] = None
+    card_number: str | None = None
+    card_holder: dict[str, str] | None = None
+    url: str | None = None
 
 
 class PaymentLinkProvider(Protocol):

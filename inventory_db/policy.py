@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
@@ -49,7 +49,7 @@ class CustomerLimits:
 @dataclass(frozen=True)
 class ShopPolicy:
     shipping_methods: tuple[ShippingMethod, ...]
-    free_shipping_over: Optional[int]
+    free_shipping_over: int | None
     shipping_text: dict[str, str]
     returns_text: dict[str, str]
     payment_text: dict[str, str]
@@ -57,7 +57,7 @@ class ShopPolicy:
     payment: dict[str, Any]
     limits: CustomerLimits = CustomerLimits()
 
-    def shipping_method(self, text: str) -> Optional[ShippingMethod]:
+    def shipping_method(self, text: str) -> ShippingMethod | None:
         """The method a customer's words name ("پست", "peyk", "courier"), if any."""
         key = fold(text)
         for method in self.shipping_methods:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, literal, select, union_all
@@ -58,7 +58,7 @@ class Period:
             raise ValueError(f"the period ends ({self.last_day}) before it starts ({self.first_day})")
 
     @classmethod
-    def last_days(cls, days: int, today: date) -> "Period":
+    def last_days(cls, days: int, today: date) -> Period:
         """The ``days`` days ending with ``today``."""
         return cls(today - timedelta(days=days - 1), today)
 
@@ -66,7 +66,7 @@ class Period:
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before this one."""
         return Period(self.first_day - timedelta(days=self.days), self.first_day - timedelta(days=1))
 
@@ -87,8 +87,8 @@ class Conversations:
 @dataclass(frozen=True)
 class InquiryRow:
     code: str
-    name_fa: Optional[str]
-    name_en: Optional[str]
+    name_fa: str | None
+    name_en: str | None
     asks: int
     out_of_stock_asks: int
 
@@ -96,8 +96,8 @@ class InquiryRow:
 @dataclass(frozen=True)
 class LostDemandRow:
     code: str
-    color: Optional[str]
-    size: Optional[str]
+    color: str | None
+    size: str | None
     asks: int
     restock_requests: int
 
@@ -126,20 +126,20 @@ class FunnelStep:
 
 @dataclass(frozen=True)
 class Conversion:
-    inquiry_to_order: Optional[float]
-    order_to_paid: Optional[float]
+    inquiry_to_order: float | None
+    order_to_paid: float | None
 
 
 @dataclass(frozen=True)
 class Minutes:
-    median: Optional[float]
-    mean: Optional[float]
+    median: float | None
+    mean: float | None
 
 
 @dataclass(frozen=True)
 class SourceRow:
     source: str
-    ref: Optional[str]
+    ref: str | None
     conversations: int
     orders: int
     revenue: int
@@ -153,7 +153,7 @@ class TextCount:
 
 @dataclass(frozen=True)
 class Nlu:
-    fallback_rate: Optional[float]
+    fallback_rate: float | None
     top_unrecognised: list[TextCount] = field(default_factory=list)
 
 
@@ -162,7 +162,7 @@ class Handoffs:
     requested: int
     released: int
     waiting: int
-    median_wait_minutes: Optional[float]
+    median_wait_minutes: float | None
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def figures(session: Session, period: Period, zone: ZoneInfo) -> Figures:
     )
 
 
-def _ratio(part: int, whole: int) -> Optional[float]:
+def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
@@ -419,10 +419,12 @@ class _Window:
         latest conversation start with the same source in its conversation.
         """
         source = func.coalesce(BusinessEvent.source, events.DIRECT)
-        started = select(source, BusinessEvent.ref, func.count(func.distinct(BusinessEvent.conversation_id))).where(
-            self._of(events.CONVERSATION_STARTED)
-        ).group_by(source, BusinessEvent.ref)
-        rows: dict[tuple[str, Optional[str]], list[int]] = {}
+        started = (
+            select(source, BusinessEvent.ref, func.count(func.distinct(BusinessEvent.conversation_id)))
+            .where(self._of(events.CONVERSATION_STARTED))
+            .group_by(source, BusinessEvent.ref)
+        )
+        rows: dict[tuple[str, str | None], list[int]] = {}
         for src, ref, conversations in self.session.execute(started):
             rows.setdefault((src, ref), [0, 0, 0])[0] += int(conversations)
 
@@ -439,9 +441,11 @@ class _Window:
             .limit(1)
             .scalar_subquery()
         )
-        placed = select(source.label("source"), ref_of_order.label("ref"), BusinessEvent.amount).where(
-            self._of(events.ORDER_PLACED)
-        ).subquery()
+        placed = (
+            select(source.label("source"), ref_of_order.label("ref"), BusinessEvent.amount)
+            .where(self._of(events.ORDER_PLACED))
+            .subquery()
+        )
         revenue = func.coalesce(func.sum(placed.c.amount), 0)
         orders = select(placed.c.source, placed.c.ref, func.count(), revenue).group_by(placed.c.source, placed.c.ref)
         for src, ref, count, revenue in self.session.execute(orders):

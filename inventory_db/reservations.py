@@ -7,9 +7,9 @@ marks lapsed holds (and records their movements and events) for the owner's repo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Collection, Optional
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -106,10 +106,10 @@ def reserve(
     size: str,
     quantity: int,
     customer_id: str,
-    ttl: Optional[timedelta] = None,
-    actor: Optional[str] = None,
-    now: Optional[datetime] = None,
-    limits: Optional[CustomerLimits] = None,
+    ttl: timedelta | None = None,
+    actor: str | None = None,
+    now: datetime | None = None,
+    limits: CustomerLimits | None = None,
 ) -> ReservationInfo:
     """Hold ``quantity`` units of a variant for ``customer_id`` until the TTL runs out.
 
@@ -153,13 +153,20 @@ def _record_event(session: Session, kind: str, reservation: Reservation, actor: 
     """A hold placed, released or expired, as a business event in the same transaction."""
     variant = reservation.variant
     events.record(
-        session, kind, reservation.customer_id, external=events.is_external(actor, reservation.customer_id), now=now,
-        product_code=variant.product.code, color=variant.color, size=variant.size,
-        quantity=reservation.quantity, amount=reservation.quantity * reservation.unit_price,
+        session,
+        kind,
+        reservation.customer_id,
+        external=events.is_external(actor, reservation.customer_id),
+        now=now,
+        product_code=variant.product.code,
+        color=variant.color,
+        size=variant.size,
+        quantity=reservation.quantity,
+        amount=reservation.quantity * reservation.unit_price,
     )
 
 
-def _close(session: Session, reservation_id: int, status: str, now: datetime, order_id: Optional[int] = None) -> bool:
+def _close(session: Session, reservation_id: int, status: str, now: datetime, order_id: int | None = None) -> bool:
     """Move an active hold to ``status``; False when someone else closed it first.
 
     A conditional UPDATE (… WHERE status = 'active'): of two concurrent closers on
@@ -206,7 +213,7 @@ def get_reservation(session: Session, reservation_id: int) -> ReservationInfo:
     return info(_load(session, reservation_id))
 
 
-def release(session: Session, reservation_id: int, actor: str, now: Optional[datetime] = None) -> ReservationInfo:
+def release(session: Session, reservation_id: int, actor: str, now: datetime | None = None) -> ReservationInfo:
     """Give a hold's units back (the customer cancelled the checkout).
 
     Releasing a hold that was already released or has expired changes nothing and
@@ -216,8 +223,13 @@ def release(session: Session, reservation_id: int, actor: str, now: Optional[dat
     reservation = _load(session, reservation_id)
     if _close(session, reservation_id, RELEASED, now):
         stock.record(
-            session, reservation.variant, stock.RELEASE, actor,
-            reserved=-reservation.quantity, reservation_id=reservation_id, now=now,
+            session,
+            reservation.variant,
+            stock.RELEASE,
+            actor,
+            reserved=-reservation.quantity,
+            reservation_id=reservation_id,
+            now=now,
         )
         _record_event(session, events.HOLD_RELEASED, reservation, actor, now)
         session.flush()
@@ -233,13 +245,19 @@ def convert(session: Session, reservation: Reservation, order_id: int, actor: st
         session.refresh(reservation)
         raise ReservationNotActive(reservation.id, reservation.status)
     stock.record(
-        session, reservation.variant, stock.ORDER, actor,
-        reserved=-reservation.quantity, allocated=reservation.quantity,
-        reservation_id=reservation.id, order_id=order_id, now=now,
+        session,
+        reservation.variant,
+        stock.ORDER,
+        actor,
+        reserved=-reservation.quantity,
+        allocated=reservation.quantity,
+        reservation_id=reservation.id,
+        order_id=order_id,
+        now=now,
     )
 
 
-def active_for(session: Session, customer_id: str, now: Optional[datetime] = None) -> list[ReservationInfo]:
+def active_for(session: Session, customer_id: str, now: datetime | None = None) -> list[ReservationInfo]:
     """A customer's holds that still keep units, oldest first (their cart)."""
     now = stock.now_or(now)
     rows = session.execute(
@@ -251,27 +269,35 @@ def active_for(session: Session, customer_id: str, now: Optional[datetime] = Non
     return [info(r) for r in rows]
 
 
-def sweep_expired(session: Session, now: Optional[datetime] = None, actor: str = "sweeper") -> int:
+def sweep_expired(session: Session, now: datetime | None = None, actor: str = "sweeper") -> int:
     """Mark lapsed holds expired and record their movements; returns how many.
 
     Only for reporting: availability already ignores lapsed holds.
     """
     now = stock.now_or(now)
-    lapsed = session.execute(
-        select(Reservation)
-        .options(joinedload(Reservation.variant).joinedload(Variant.product))
-        .where(Reservation.status == ACTIVE, Reservation.expires_at <= now)
-        .order_by(Reservation.id)
-    ).scalars().all()
+    lapsed = (
+        session.execute(
+            select(Reservation)
+            .options(joinedload(Reservation.variant).joinedload(Variant.product))
+            .where(Reservation.status == ACTIVE, Reservation.expires_at <= now)
+            .order_by(Reservation.id)
+        )
+        .scalars()
+        .all()
+    )
     count = 0
     for reservation in lapsed:
         if _close(session, reservation.id, EXPIRED, now):
             stock.record(
-                session, reservation.variant, stock.EXPIRE, actor,
-                reserved=-reservation.quantity, reservation_id=reservation.id, now=now,
+                session,
+                reservation.variant,
+                stock.EXPIRE,
+                actor,
+                reserved=-reservation.quantity,
+                reservation_id=reservation.id,
+                now=now,
             )
             _record_event(session, events.HOLD_EXPIRED, reservation, actor, now)
             count += 1
     session.flush()
     return count
-

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -26,7 +25,7 @@ class RestockRequestInfo:
     color: str
     size: str
     created_at: datetime
-    notified_at: Optional[datetime]
+    notified_at: datetime | None
     available: int
 
 
@@ -39,13 +38,19 @@ class UnknownRestockRequest(StoreError):
 def _info(session: Session, request: RestockRequest, now: datetime) -> RestockRequestInfo:
     variant = request.variant
     return RestockRequestInfo(
-        request.id, request.customer_id, variant.product.code, variant.color, variant.size,
-        request.created_at, request.notified_at, stock.available_units(session, variant, now),
+        request.id,
+        request.customer_id,
+        variant.product.code,
+        variant.color,
+        variant.size,
+        request.created_at,
+        request.notified_at,
+        stock.available_units(session, variant, now),
     )
 
 
 def request_notice(
-    session: Session, customer_id: str, code: str, color: str, size: str, now: Optional[datetime] = None
+    session: Session, customer_id: str, code: str, color: str, size: str, now: datetime | None = None
 ) -> RestockRequestInfo:
     """Record that the customer wants to hear when the variant is back; asking twice is one request."""
     now = stock.now_or(now)
@@ -62,13 +67,18 @@ def request_notice(
     session.flush()
     if existing is None:
         events.record(
-            session, events.RESTOCK_REQUESTED, customer_id, now=now,
-            product_code=variant.product.code, color=variant.color, size=variant.size,
+            session,
+            events.RESTOCK_REQUESTED,
+            customer_id,
+            now=now,
+            product_code=variant.product.code,
+            color=variant.color,
+            size=variant.size,
         )
     return _info(session, request, now)
 
 
-def pending(session: Session, ready_only: bool = False, now: Optional[datetime] = None) -> list[RestockRequestInfo]:
+def pending(session: Session, ready_only: bool = False, now: datetime | None = None) -> list[RestockRequestInfo]:
     """Open requests, oldest first; ``ready_only`` keeps those whose variant is available again."""
     now = stock.now_or(now)
     requests = session.execute(
@@ -83,7 +93,7 @@ def pending(session: Session, ready_only: bool = False, now: Optional[datetime] 
     return [r for r in found if r.available > 0] if ready_only else found
 
 
-def mark_notified(session: Session, request_id: int, now: Optional[datetime] = None) -> RestockRequestInfo:
+def mark_notified(session: Session, request_id: int, now: datetime | None = None) -> RestockRequestInfo:
     """The customer has been told the variant is back."""
     now = stock.now_or(now)
     request = session.get(RestockRequest, request_id)

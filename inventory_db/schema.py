@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from alembic import command
 from alembic.config import Config
@@ -13,7 +12,7 @@ from inventory_db.database import database_url
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(url: Optional[str] = None) -> Config:
+def alembic_config(url: str | None = None) -> Config:
     """Alembic's configuration for ``url`` without needing alembic.ini on disk."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
@@ -22,11 +21,11 @@ def alembic_config(url: Optional[str] = None) -> Config:
     return config
 
 
-def upgrade(url: Optional[str] = None, revision: str = "head") -> None:
+def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Apply every migration up to ``revision``; a no-op when already there."""
     command.upgrade(alembic_config(url), revision)
 
 
-def downgrade(url: Optional[str] = None, revision: str = "-1") -> None:
+def downgrade(url: str | None = None, revision: str = "-1") -> None:
     """Undo migrations down to ``revision`` (tests check every migration reverses)."""
     command.downgrade(alembic_config(url), revision)

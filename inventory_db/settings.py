@@ -11,7 +11,9 @@ time zone, where the reports' days begin and end.
 
 The owner's side (``owner``): ``RASA_URL`` (default http://localhost:5005): the Rasa server
 ``shopctl handoff release`` resumes conversations on; ``RASA_API_TOKEN``: the secret its
-HTTP API was started with.
+HTTP API was started with. ``DASHBOARD_PORT`` (default 5080): where the owner's dashboard
+listens, on 127.0.0.1; ``DASHBOARD_SECURE_COOKIES`` (1 behind TLS, the production default):
+its login cookie is sent over HTTPS only; ``DASHBOARD_SESSION_HOURS`` (default 12).
 
 Read at call time, so tests and deployments change them without reloading anything. How a
 server is deployed (``SHOP_ENV``, the Instagram credentials, the API token's strength) is
@@ -35,6 +37,8 @@ DEFAULT_RECEIPT_HOSTS = ("fbcdn.net", "fbsbx.com", "cdninstagram.com")
 DEFAULT_TIMEZONE = "Asia/Tehran"
 DEFAULT_RASA_URL = "http://localhost:5005"
 RASA_API_TOKEN_VARIABLE = "RASA_API_TOKEN"
+DEFAULT_DASHBOARD_PORT = 5080
+DEFAULT_DASHBOARD_SESSION_HOURS = 12.0
 
 
 def _positive_number(name: str, default: float) -> float:
@@ -101,3 +105,27 @@ def rasa_url() -> str:
 def rasa_api_token() -> str:
     """The secret Rasa's HTTP API was started with (``RASA_API_TOKEN``); empty when it runs without one."""
     return os.environ.get(RASA_API_TOKEN_VARIABLE, "")
+
+
+def dashboard_port() -> int:
+    """The owner's dashboard's port on 127.0.0.1: ``DASHBOARD_PORT``, else 5080."""
+    raw = os.environ.get("DASHBOARD_PORT", "").strip()
+    if not raw:
+        return DEFAULT_DASHBOARD_PORT
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ValueError(f"DASHBOARD_PORT={raw!r} is not a port number")
+    return int(raw)
+
+
+def dashboard_secure_cookies() -> bool:
+    """Whether the dashboard's login cookie is HTTPS-only: ``DASHBOARD_SECURE_COOKIES``, else
+    on in production (``SHOP_ENV=production``, behind TLS) and off on a development machine."""
+    raw = os.environ.get("DASHBOARD_SECURE_COOKIES", "").strip().lower()
+    if raw:
+        return raw in ("1", "true", "yes", "on")
+    return os.environ.get("SHOP_ENV", "").strip() == "production"
+
+
+def dashboard_session_length() -> timedelta:
+    """How long a dashboard login lasts: ``DASHBOARD_SESSION_HOURS``, else 12 hours."""
+    return timedelta(hours=_positive_number("DASHBOARD_SESSION_HOURS", DEFAULT_DASHBOARD_SESSION_HOURS))

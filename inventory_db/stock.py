@@ -20,9 +20,9 @@ for each other in a circle.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Collection, Optional
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -46,13 +46,24 @@ CANCEL = "cancel"  # an open order cancelled: its units back on sale
 ORDER_EXPIRED = "order_expired"  # an unpaid order past its deadline: units back on sale
 RETURN = "return"  # a shipped order came back: units on hand again
 REASONS: tuple[str, ...] = (
-    IMPORT, SET, ADJUST, REMOVE, RESERVE, RELEASE, EXPIRE, ORDER, SALE, CANCEL, ORDER_EXPIRED, RETURN
+    IMPORT,
+    SET,
+    ADJUST,
+    REMOVE,
+    RESERVE,
+    RELEASE,
+    EXPIRE,
+    ORDER,
+    SALE,
+    CANCEL,
+    ORDER_EXPIRED,
+    RETURN,
 )
 
 ACTIVE = "active"  # the reservation status that holds units
 
 
-def now_or(now: Optional[datetime]) -> datetime:
+def now_or(now: datetime | None) -> datetime:
     """``now`` if given (tests pin the clock), else the current UTC time; never naive."""
     if now is None:
         return utcnow()
@@ -103,9 +114,9 @@ class Movement:
     allocated_delta: int
     on_hand_after: int
     actor: str
-    note: Optional[str]
-    order_number: Optional[int]
-    reservation_id: Optional[int]
+    note: str | None
+    order_number: int | None
+    reservation_id: int | None
     at: datetime
 
 
@@ -175,7 +186,7 @@ def open_order_clause(now: datetime):  # type: ignore[no-untyped-def]
 
 
 def committed_units(
-    session: Session, variant_ids: Optional[Collection[int]], now: Optional[datetime] = None
+    session: Session, variant_ids: Collection[int] | None, now: datetime | None = None
 ) -> dict[int, tuple[int, int]]:
     """(reserved, allocated) per variant id at ``now``; ``None`` means every variant.
 
@@ -212,7 +223,7 @@ def free_units(on_hand: int, reserved: int, allocated: int) -> int:
     return max(on_hand - reserved - allocated, 0)
 
 
-def available_units(session: Session, variant: Variant, now: Optional[datetime] = None) -> int:
+def available_units(session: Session, variant: Variant, now: datetime | None = None) -> int:
     """Units of ``variant`` a customer could still reserve or order at ``now``."""
     return free_units(variant.on_hand, *committed_units(session, [variant.id], now).get(variant.id, (0, 0)))
 
@@ -226,10 +237,10 @@ def record(
     on_hand: int = 0,
     reserved: int = 0,
     allocated: int = 0,
-    note: Optional[str] = None,
-    order_id: Optional[int] = None,
-    reservation_id: Optional[int] = None,
-    now: Optional[datetime] = None,
+    note: str | None = None,
+    order_id: int | None = None,
+    reservation_id: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Append one movement to the ledger (the caller has already changed the numbers)."""
     if reason not in REASONS:
@@ -268,7 +279,7 @@ def _level(variant: Variant, committed: dict[int, tuple[int, int]]) -> StockLeve
     )
 
 
-def product_stock(session: Session, code: str, now: Optional[datetime] = None) -> ProductStock:
+def product_stock(session: Session, code: str, now: datetime | None = None) -> ProductStock:
     """Every variant of a product with on hand, reserved, allocated and available."""
     canonical = canonical_product_code(code) or code.strip().upper()
     product = session.execute(select(Product).where(Product.code == canonical)).scalar_one_or_none()
@@ -292,8 +303,8 @@ def set_stock(
     size: str,
     quantity: int,
     actor: str,
-    note: Optional[str] = None,
-    now: Optional[datetime] = None,
+    note: str | None = None,
+    now: datetime | None = None,
 ) -> StockLevel:
     """Make units on hand exactly ``quantity`` (the owner counted the shelf)."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
@@ -310,7 +321,7 @@ def adjust_stock(
     delta: int,
     reason: str,
     actor: str,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> StockLevel:
     """Add (or with a negative ``delta`` remove) units on hand, saying why."""
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
@@ -324,7 +335,7 @@ def adjust_stock(
 
 
 def _change_on_hand(
-    session: Session, variant: Variant, delta: int, reason: str, actor: str, note: Optional[str], now: Optional[datetime]
+    session: Session, variant: Variant, delta: int, reason: str, actor: str, note: str | None, now: datetime | None
 ) -> StockLevel:
     now = now_or(now)
     committed = committed_units(session, [variant.id], now)
@@ -339,7 +350,7 @@ def _change_on_hand(
     return _level(variant, committed)
 
 
-def history(session: Session, code: str, limit: Optional[int] = None) -> list[Movement]:
+def history(session: Session, code: str, limit: int | None = None) -> list[Movement]:
     """A product's movements, oldest first (the last ``limit`` when given)."""
     canonical = canonical_product_code(code) or code.strip().upper()
     rows = session.execute(

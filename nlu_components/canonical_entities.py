@@ -7,7 +7,7 @@ in training still reach the store in the one form it knows.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -39,7 +39,7 @@ CANONICALISERS: Dict[str, Callable[[str], Optional[str]]] = {
 }
 
 
-def canonicalize(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def canonicalize(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Entities with canonical values; ones whose value is not a known form are dropped."""
     result = []
     for entity in entities:
@@ -62,17 +62,17 @@ class CanonicalEntities(GraphComponent):
         return []
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CanonicalEntities":
+    ) -> CanonicalEntities:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

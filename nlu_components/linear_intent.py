@@ -17,7 +17,7 @@ plain arrays (no pickle).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 import scipy.sparse
@@ -42,7 +42,7 @@ class TfidfWeights:
         self.idf = idf
 
     @classmethod
-    def fit(cls, counts: scipy.sparse.csr_matrix) -> "TfidfWeights":
+    def fit(cls, counts: scipy.sparse.csr_matrix) -> TfidfWeights:
         documents = counts.shape[0]
         document_frequency = np.bincount(counts.nonzero()[1], minlength=counts.shape[1])
         return cls(np.log((1 + documents) / (1 + document_frequency)) + 1.0)
@@ -66,25 +66,27 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """Logistic regression on TF-IDF count vectors and the sentence embedding."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"C": 10.0, "dense_weight": 2.0, "max_iter": 3000}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LinearIntentClassifier":
+    ) -> LinearIntentClassifier:
         for key in ("C", "dense_weight"):
             if not isinstance(config.get(key), (int, float)) or config[key] < 0 or (key == "C" and config[key] == 0):
-                raise InvalidConfigException(f"{cls.__name__}: `{key}` must be a positive number, not {config.get(key)!r}.")
+                raise InvalidConfigException(
+                    f"{cls.__name__}: `{key}` must be a positive number, not {config.get(key)!r}."
+                )
         return cls(config, model_storage, resource)
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         model: Optional[Dict[str, np.ndarray]] = None,
@@ -152,12 +154,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LinearIntentClassifier":
+    ) -> LinearIntentClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / MODEL_FILE, allow_pickle=False) as stored:
@@ -176,13 +178,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         usable = [m for m in messages if self.model is not None and m.features_present(TEXT)]
-        rows = dict(zip(map(id, usable), self.predict(usable))) if usable else {}
+        rows = dict(zip(map(id, usable), self.predict(usable), strict=True)) if usable else {}
         for message in messages:
             row = rows.get(id(message))
-            ranking = [] if row is None else [
-                {INTENT_NAME_KEY: str(self.model["classes"][i]), PREDICTED_CONFIDENCE_KEY: float(row[i])}
-                for i in np.argsort(-row)[:LABEL_RANKING_LENGTH]
-            ]
+            ranking = (
+                []
+                if row is None
+                else [
+                    {INTENT_NAME_KEY: str(self.model["classes"][i]), PREDICTED_CONFIDENCE_KEY: float(row[i])}
+                    for i in np.argsort(-row)[:LABEL_RANKING_LENGTH]
+                ]
+            )
             intent = ranking[0] if ranking else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -7,7 +7,7 @@ annotations still cover the same words.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,10 +20,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from shoplang.normalize import normalize_text
 
 
-def normalize_with_entities(text: str, entities: List[Dict[Text, Any]]) -> tuple[str, List[Dict[Text, Any]]]:
+def normalize_with_entities(text: str, entities: List[Dict[str, Any]]) -> tuple[str, List[Dict[str, Any]]]:
     """Normalise ``text`` piece by piece so each entity's new start/end is known."""
     pieces: list[str] = []
-    moved: list[Dict[Text, Any]] = []
+    moved: list[Dict[str, Any]] = []
     cursor = 0
     for entity in sorted(entities, key=lambda e: e["start"]):
         pieces.append(normalize_text(text[cursor : entity["start"]], strip=False))
@@ -54,17 +54,17 @@ class PersianNormalizer(GraphComponent):
         return []
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "PersianNormalizer":
+    ) -> PersianNormalizer:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

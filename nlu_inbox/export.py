@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from nlu_inbox.inbox import InboxEntry
 
@@ -22,7 +22,7 @@ NO_GUESS = "nlu_fallback"  # a Rasa default intent: the file still loads; the tr
 _ENTITY_MARKUP = re.compile(r"\[[^\]]+?\](\([^:)]+?(?::[^)]+)?\)|\{[^}]+?\}|\[.*?\])")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
 # What YAML may not hold even quoted (the reader's own definition of printable).
-_NOT_YAML_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def example_text(text: str) -> str:
@@ -42,7 +42,7 @@ def _intent_name(name: str) -> str:
     return name if _PLAIN_NAME.fullmatch(name) else json.dumps(name, ensure_ascii=False)
 
 
-def render(entries: Sequence[InboxEntry], source: str, since: Optional[str] = None) -> str:
+def render(entries: Sequence[InboxEntry], source: str, since: str | None = None) -> str:
     """The YAML text: ``version: "3.1"``, then one ``- intent:`` block per guessed intent."""
     by_guess: dict[str, list[InboxEntry]] = {}
     for entry in entries:
@@ -81,7 +81,7 @@ def render(entries: Sequence[InboxEntry], source: str, since: Optional[str] = No
     return "\n".join(lines) + "\n"
 
 
-def write_export(entries: Sequence[InboxEntry], path: Path, source: str, since: Optional[str] = None) -> int:
+def write_export(entries: Sequence[InboxEntry], path: Path, source: str, since: str | None = None) -> int:
     """Write the worksheet to ``path``; returns how many examples it holds."""
     text = render(entries, source, since)
     path.write_text(text, encoding="utf-8")

@@ -7,9 +7,9 @@ Arabic ي, "قیمتش چنده" and "قیمتش چندهههه" are one entry, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Optional, Sequence
 
 from nlu_inbox import DEFAULT_THRESHOLD, InboxError
 from nlu_inbox.tracker_events import UserMessage
@@ -28,11 +28,11 @@ class InboxEntry:
     senders: int
     fallbacks: int  # how many times the FallbackClassifier answered nlu_fallback
     last_seen: datetime
-    guess: Optional[str]  # the model's intent at the latest occurrence (the newest model's opinion)
-    confidence: Optional[float]
+    guess: str | None  # the model's intent at the latest occurrence (the newest model's opinion)
+    confidence: float | None
 
 
-def parse_since(text: str, now: Optional[datetime] = None) -> datetime:
+def parse_since(text: str, now: datetime | None = None) -> datetime:
     """``7d``, ``24h``, ``30m``, ``2w`` before now, or an ISO date/time (UTC unless it says).
 
     Returns an aware UTC datetime, comparable with Rasa's epoch timestamps.

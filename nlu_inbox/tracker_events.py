@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import yaml
 from sqlalchemy import column, create_engine, inspect, select, table
@@ -43,10 +44,10 @@ class UserMessage:
     sender_id: str
     at: datetime  # UTC
     text: str
-    intent: Optional[str]  # what the NLU pipeline predicted, nlu_fallback included
-    confidence: Optional[float]
-    guess: Optional[str]  # the best real intent: for a fallback, the top one under it
-    guess_confidence: Optional[float]
+    intent: str | None  # what the NLU pipeline predicted, nlu_fallback included
+    confidence: float | None
+    guess: str | None  # the best real intent: for a fallback, the top one under it
+    guess_confidence: float | None
 
     @property
     def fell_back(self) -> bool:
@@ -71,7 +72,7 @@ def tracker_url_from_endpoints(path: Path = Path("endpoints.yml")) -> str:
     if kind.upper() != "SQL" and not kind.endswith("SQLTrackerStore"):
         raise InboxError(f"{path} has no SQL tracker_store; pass --tracker-db URL")
 
-    def value(key: str) -> Optional[str]:
+    def value(key: str) -> str | None:
         raw = store.get(key)
         return None if raw is None else os.path.expandvars(str(raw))
 
@@ -90,7 +91,7 @@ def tracker_url_from_endpoints(path: Path = Path("endpoints.yml")) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _parse(row: Any) -> Optional[UserMessage]:
+def _parse(row: Any) -> UserMessage | None:
     try:
         data = json.loads(row.data or "{}")
     except ValueError:
@@ -126,7 +127,7 @@ def _check_sqlite_file(url: URL) -> None:
             raise InboxError(f"no tracker store at {database} (it appears once the assistant has had a conversation)")
 
 
-def read_user_messages(url: str, since: Optional[datetime] = None) -> Iterator[UserMessage]:
+def read_user_messages(url: str, since: datetime | None = None) -> Iterator[UserMessage]:
     """Every customer message typed as text since ``since`` (UTC), oldest first.
 
     Button payloads and attachments (texts starting with "/") are skipped: the

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, NoReturn, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,7 +48,7 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run one owner command; returns the process exit code.
 
     Every failure is one line on stderr and exit 1, never a traceback: whatever the

@@ -19,7 +19,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Optional
 
 import jwt
 
@@ -34,7 +33,7 @@ class RasaUnreachable(Exception):
     """The Rasa server did not take the event; the conversation is still paused."""
 
 
-def bearer_token(secret: str, conversation_id: Optional[str] = None, lifetime_s: int = JWT_LIFETIME_S) -> str:
+def bearer_token(secret: str, conversation_id: str | None = None, lifetime_s: int = JWT_LIFETIME_S) -> str:
     """A JWT for Rasa's HTTP API signed with the shared secret: for one conversation (role
     ``user``) when ``conversation_id`` is given, else for the whole API (role ``admin``)."""
     if conversation_id is None:
@@ -45,7 +44,9 @@ def bearer_token(secret: str, conversation_id: Optional[str] = None, lifetime_s:
     return jwt.encode(payload, secret, algorithm=JWT_METHOD)
 
 
-def resume_conversation(sender_id: str, base_url: Optional[str] = None, token: Optional[str] = None, timeout: float = 10) -> None:
+def resume_conversation(
+    sender_id: str, base_url: str | None = None, token: str | None = None, timeout: float = 10
+) -> None:
     """Append a ``resume`` event to the customer's tracker, so the bot answers them again.
 
     ``token`` (default: ``RASA_API_TOKEN``) is the secret the JWT is signed with."""

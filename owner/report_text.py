@@ -9,7 +9,6 @@ Each headline number is followed by the previous period's, to compare. The figur
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
 
 from persiantools.jdatetime import JalaliDate
 
@@ -93,7 +92,7 @@ def _w(key: str, language: Language) -> str:
 
 
 def day(value: date, language: Language) -> str:
-    """"۱۴۰۵/۰۹/۱۱" (Jalali, Persian digits) / "2026-12-02"."""
+    """ "۱۴۰۵/۰۹/۱۱" (Jalali, Persian digits) / "2026-12-02"."""
     if language == "fa":
         return to_persian_digits(JalaliDate(value).strftime("%Y/%m/%d"))
     return value.isoformat()
@@ -107,14 +106,14 @@ def _n(value: int, language: Language) -> str:
     return format_number(value, language)
 
 
-def _share(value: Optional[float], language: Language) -> str:
+def _share(value: float | None, language: Language) -> str:
     if value is None:
         return _w("none", language)
     text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
     return to_persian_digits(text.replace(".", "٫")) + "٪" if language == "fa" else f"{text}%"
 
 
-def _mins(value: Optional[float], language: Language) -> str:
+def _mins(value: float | None, language: Language) -> str:
     if value is None:
         return _w("none", language)
     text = f"{value:g}"
@@ -125,7 +124,7 @@ def _was(now: str, before: str, language: Language) -> str:
     return f"{now} ({_w('before', language)}: {before})"
 
 
-def _variant(color: Optional[str], size: Optional[str], language: Language) -> str:
+def _variant(color: str | None, size: str | None, language: Language) -> str:
     parts = [describe.color_name(color, language) if color else "", describe.size_name(size, language) if size else ""]
     return " ".join(p for p in parts if p)
 
@@ -136,7 +135,7 @@ def funnel_lines(funnel: list[reports.FunnelStep], language: Language) -> list[s
     names = [_STEPS.get(step.step, (step.step, step.step))[0 if language == "fa" else 1] for step in funnel]
     width = max((len(name) for name in names), default=0)
     lines = []
-    for name, step in zip(names, funnel):
+    for name, step in zip(names, funnel, strict=True):
         length = round(BAR_WIDTH * step.conversations / top) if top else 0
         bar = BAR * length or "·"
         lines.append(f"  {name.ljust(width)}  {bar} {_n(step.conversations, language)}")

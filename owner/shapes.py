@@ -8,9 +8,10 @@ compute, such as a variant's ``available`` units or an item's ``line_total``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, fields
 from datetime import datetime, timezone
-from typing import Any, Optional, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from persiantools.jdatetime import JalaliDate, JalaliDateTime
@@ -97,7 +98,16 @@ ORDER_EXPORT_COLUMNS = (
     "placed_jalali", "placed_utc", "paid_jalali", "paid_utc", "shipped_jalali", "shipped_utc",
 )  # fmt: skip
 
-REPORT_TABLES = ("inquiries", "lost_demand", "best_sellers", "funnel", "by_source", "top_unrecognised")
+# The report's tables, each with the record its rows are; the exports' columns are its fields.
+REPORT_TABLE_RECORDS: dict[str, type] = {
+    "inquiries": reports.InquiryRow,
+    "lost_demand": reports.LostDemandRow,
+    "best_sellers": reports.BestSeller,
+    "funnel": reports.FunnelStep,
+    "by_source": reports.SourceRow,
+    "top_unrecognised": reports.TextCount,
+}
+REPORT_TABLES = tuple(REPORT_TABLE_RECORDS)
 REPORT_EXPORT_COLUMNS = (
     "table", "from", "to", "from_jalali", "to_jalali",
     "step", "source", "ref", "code", "name_fa", "name_en", "color", "size", "text",
@@ -105,23 +115,23 @@ REPORT_EXPORT_COLUMNS = (
 )  # fmt: skip
 
 
-def jalali_time(moment: Optional[datetime], zone: ZoneInfo) -> str:
-    """"1405/09/11 14:05": the shop's local time on the Jalali calendar ("" for no time)."""
+def jalali_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """ "1405/09/11 14:05": the shop's local time on the Jalali calendar ("" for no time)."""
     return JalaliDateTime(moment.astimezone(zone)).strftime("%Y/%m/%d %H:%M") if moment else ""
 
 
-def utc_time(moment: Optional[datetime]) -> str:
-    """"2026-12-02T10:35:00Z" ("" for no time)."""
+def utc_time(moment: datetime | None) -> str:
+    """ "2026-12-02T10:35:00Z" ("" for no time)."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
-def _first_change_to(order: orders.OrderInfo, status: str) -> Optional[datetime]:
+def _first_change_to(order: orders.OrderInfo, status: str) -> datetime | None:
     return next((change.at for change in order.history if change.to_status == status), None)
 
 
 def order_item_rows(order: orders.OrderInfo, zone: ZoneInfo) -> list[dict[str, Any]]:
     """``shopctl orders export``: one row per item, each with the whole order's details."""
-    times: dict[str, Optional[datetime]] = {
+    times: dict[str, datetime | None] = {
         "placed": order.created_at,
         "paid": _first_change_to(order, order_states.PAID),
         "shipped": _first_change_to(order, order_states.SHIPPED),
@@ -142,16 +152,8 @@ def order_item_rows(order: orders.OrderInfo, zone: ZoneInfo) -> list[dict[str, A
     ]
 
 
-def report_table_rows(figures: reports.Figures) -> list[dict[str, Any]]:
-    """``shopctl report --csv``: every row of the report's tables, each named in ``table`` and
-    dated with its period; a column a table lacks is left empty."""
-    period = figures.period
-    dated = {
-        "from": period.first_day.isoformat(),
-        "to": period.last_day.isoformat(),
-        "from_jalali": JalaliDate(period.first_day).strftime("%Y/%m/%d"),
-        "to_jalali": JalaliDate(period.last_day).strftime("%Y/%m/%d"),
-    }
+def report_tables(figures: reports.Figures) -> dict[str, list[dict[str, Any]]]:
+    """The report's tables (``REPORT_TABLES``), each a list of its rows as dicts, for the exports."""
     tables: dict[str, Sequence[Any]] = {
         "inquiries": figures.inquiries,
         "lost_demand": figures.lost_demand,
@@ -160,4 +162,48 @@ def report_table_rows(figures: reports.Figures) -> list[dict[str, Any]]:
         "by_source": figures.by_source,
         "top_unrecognised": figures.nlu.top_unrecognised,
     }
-    return [{"table": table, **dated, **asdict(row)} for table in REPORT_TABLES for row in tables[table]]
+    return {table: [asdict(row) for row in tables[table]] for table in REPORT_TABLES}
+
+
+def report_table_columns(table: str) -> tuple[str, ...]:
+    """A report table's columns, in its record's order, known even when the period had no rows."""
+    return tuple(field.name for field in fields(REPORT_TABLE_RECORDS[table]))
+
+
+def _period_dates(period: reports.Period) -> dict[str, str]:
+    return {
+        "from": period.first_day.isoformat(),
+        "to": period.last_day.isoformat(),
+        "from_jalali": JalaliDate(period.first_day).strftime("%Y/%m/%d"),
+        "to_jalali": JalaliDate(period.last_day).strftime("%Y/%m/%d"),
+    }
+
+
+def report_table_rows(figures: reports.Figures) -> list[dict[str, Any]]:
+    """``shopctl report --csv``: every row of the report's tables, each named in ``table`` and
+    dated with its period; a column a table lacks is left empty."""
+    dated = _period_dates(figures.period)
+    return [{"table": table, **dated, **row} for table, rows in report_tables(figures).items() for row in rows]
+
+
+REPORT_SUMMARY_COLUMNS = ("figure", "this_period", "previous_period")
+
+
+def _scalars(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The contract's single figures as dotted keys (``sales.orders_paid``); the tables are left out."""
+    found: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            found.update(_scalars(value, f"{prefix}{key}."))
+        elif not isinstance(value, list):
+            found[prefix + key] = value
+    return found
+
+
+def report_summary_rows(report: reports.Report) -> list[dict[str, Any]]:
+    """``shopctl report --xlsx``'s first sheet: each single figure beside the period before's."""
+    now, before = _scalars(figures_dict(report.current)), _scalars(figures_dict(report.previous))
+    dates = {f"period.{key}": value for key, value in _period_dates(report.current.period).items()}
+    earlier = {f"period.{key}": value for key, value in _period_dates(report.previous.period).items()}
+    now, before = {**now, **dates}, {**before, **earlier}
+    return [{"figure": key, "this_period": now[key], "previous_period": before.get(key)} for key in now]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-from typing import List, Optional
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME, DEFAULT_SERVER_PORT
@@ -29,7 +28,7 @@ LOOPBACK = "127.0.0.1"
 logger = logging.getLogger("serving.action_server")  # not __main__ under python -m
 
 
-def _action_name(request: Request) -> Optional[str]:
+def _action_name(request: Request) -> str | None:
     try:
         body = request.json
     except Exception:  # compressed or not JSON: the name is only for the log line
@@ -52,7 +51,7 @@ def create_app(actions_package: str = "actions") -> Sanic:
     return app
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="the shop's action server, on 127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=DEFAULT_SERVER_PORT)
     parser.add_argument("--actions", default="actions", help="the package holding the actions")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Mapping, Optional
+from collections.abc import Mapping
 
 from channels.instagram_settings import ENVIRONMENT_NAMES, is_development, placeholder_refusal
 from owner.rasa_api import API_TOKEN_VARIABLE, JWT_METHOD
@@ -27,7 +27,7 @@ from shoplang.log_masking import install_log_masking
 MIN_API_TOKEN_LENGTH = 32
 
 
-def api_refusal(environ: Mapping[str, str]) -> Optional[str]:
+def api_refusal(environ: Mapping[str, str]) -> str | None:
     """Why Rasa's HTTP API must not be enabled here, in one line; None when it may."""
     secret = environ.get(API_TOKEN_VARIABLE, "")
     if is_development(environ) or len(secret) >= MIN_API_TOKEN_LENGTH:
@@ -39,13 +39,13 @@ def api_refusal(environ: Mapping[str, str]) -> Optional[str]:
     )
 
 
-def production_refusal(environ: Mapping[str, str]) -> Optional[str]:
+def production_refusal(environ: Mapping[str, str]) -> str | None:
     """The first reason the production profile must not start, in one line; None when it may."""
     instagram = {key: environ.get(name, "") for key, name in ENVIRONMENT_NAMES.items()}
     return api_refusal(environ) or placeholder_refusal(instagram, environ)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--check"]:
         refusal = production_refusal(os.environ)

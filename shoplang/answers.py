@@ -14,8 +14,9 @@ words after shoplang.normalize has folded spelling, digits and letter case.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any
 
 from shoplang import vocabulary
 from shoplang.normalize import (
@@ -82,7 +83,7 @@ def _contains(words: list[str], phrases: frozenset[Phrase]) -> bool:
     return any(_phrase_at(words, i, phrases) for i in range(len(words)))
 
 
-def _cover(words: list[str], phrases: frozenset[Phrase]) -> Optional[list[Phrase]]:
+def _cover(words: list[str], phrases: frozenset[Phrase]) -> list[Phrase] | None:
     """``words`` read as a run of ``phrases``, longest first; None when a word is none of them."""
     found, i = [], 0
     while i < len(words):
@@ -109,7 +110,7 @@ class _Mention:
     """A value written in a message and the words it spans."""
 
     slot: str  # "color", "size", "number" (a quantity or a size: the question decides) or "code"
-    value: Union[str, int, None]
+    value: str | int | None
     start: int
     end: int
     explicit: bool  # unmistakably this slot: any colour, «سایز ۴۰», "medium", a number with a unit ("دو تا")
@@ -133,7 +134,7 @@ def _mentions(words: list[str]) -> list[_Mention]:
     return found
 
 
-def _value_at(words: list[str], i: int) -> Optional[_Mention]:
+def _value_at(words: list[str], i: int) -> _Mention | None:
     """The longest value starting at words[i]: «دو ایکس لارج» is XXL, not 2 and then L."""
     for end in range(min(len(words), i + _LONGEST_VALUE), i, -1):
         mention = _read(words, i, end)
@@ -142,7 +143,7 @@ def _value_at(words: list[str], i: int) -> Optional[_Mention]:
     return None
 
 
-def _read(words: list[str], start: int, end: int) -> Optional[_Mention]:
+def _read(words: list[str], start: int, end: int) -> _Mention | None:
     """words[start:end] as one value. Numbers are tried first, so "x2" is a count and not a
     product code; a bare number just after a size word («سایزش رو ۴۰») is a size."""
     phrase = " ".join(words[start:end])
@@ -164,11 +165,11 @@ def _read(words: list[str], start: int, end: int) -> Optional[_Mention]:
 
 
 def _has_unit(phrase: str) -> bool:
-    """"دو تا", "3 pieces", "یه جفت", "x2": a count, never a size or a plaque number."""
+    """ "دو تا", "3 pieces", "یه جفت", "x2": a count, never a size or a plaque number."""
     return phrase.endswith(_UNITS) or bool(_TIMES.search(phrase))
 
 
-def _color(phrase: str) -> Optional[str]:
+def _color(phrase: str) -> str | None:
     """A colour, also with a colloquial ending: «مشکیشو», «سبزه», "meshkisho"."""
     stems = [phrase[: -len(ending)] for ending in _ENDINGS if phrase.endswith(ending)]
     for stem in (phrase, *stems):
@@ -190,7 +191,7 @@ def _uncovered(words: list[str], mentions: Iterable[_Mention]) -> list[str]:
     return [word for i, word in enumerate(words) if i not in taken]
 
 
-def parse_quantity(text: str) -> Optional[int]:
+def parse_quantity(text: str) -> int | None:
     """The answer to "how many?": "2", «دوتا», "se ta lotfan", "just two", "x2" → an int from 1 to 999.
 
     None unless the message names one count: a question, a phone number, a product code, a size
@@ -215,7 +216,7 @@ def parse_quantity(text: str) -> Optional[int]:
     return _single(m.value for m in numbers)
 
 
-def parse_color(text: str) -> Optional[str]:
+def parse_color(text: str) -> str | None:
     """The colour key a message names: «مشکیشو», «رنگ سفید», "the black one", "meshkisho" → "black".
 
     Questions still count («مشکی دارید؟» picks black; the form checks the stock); None when no
@@ -224,7 +225,7 @@ def parse_color(text: str) -> Optional[str]:
     return _single(m.value for m in _mentions(_words(text)) if m.slot == "color")
 
 
-def parse_size(text: str) -> Optional[str]:
+def parse_size(text: str) -> str | None:
     """The canonical size a message names: "L", «سایز ۳۸», «چهل و دو» → "42", «دو ایکس لارج» → "XXL".
 
     A number is a size when it is one (34–56) and has no unit ("2 تا" is a count); None when no
@@ -236,14 +237,14 @@ def parse_size(text: str) -> Optional[str]:
     return _single(sizes)
 
 
-def find_size(text: str) -> Optional[str]:
+def find_size(text: str) -> str | None:
     """A size a question names unmistakably: after a size word («سایز چهل و دو») or in a spelling
     that is only a size («دو ایکس لارج», "medium"). Outside the checkout a bare number may be a
     price or part of a code, and "L" alone is left to NLU."""
     return _single(m.value for m in _mentions(_words(text)) if m.slot == "size" and m.explicit)
 
 
-def parse_yes_no(text: str) -> Optional[bool]:
+def parse_yes_no(text: str) -> bool | None:
     """The answer to "shall I place the order?": «بله», «ثبت کن», "are dorose", "👍" → True; «نه», "nope" → False.
 
     None for anything more than yes or no and politeness: a question ("are you open?"), or a
@@ -258,7 +259,7 @@ def parse_yes_no(text: str) -> Optional[bool]:
     return yes if yes != no else None
 
 
-def parse_postal_code(text: str) -> Optional[str]:
+def parse_postal_code(text: str) -> str | None:
     """Ten digits in any script, spaced or dashed, anywhere in the message → the ASCII digits;
     «ندارم», "no idea", "skip" → NO_POSTAL_CODE_VALUE (the postal code is optional); else None."""
     digit_runs = [re.sub(r"\D", "", run) for run in _DIGIT_RUN.findall(normalize_text(text))]
@@ -272,7 +273,7 @@ def parse_postal_code(text: str) -> Optional[str]:
     return NO_POSTAL_CODE_VALUE if says_none and not digit_runs and not find_corrections(text) else None
 
 
-def parse_shipping_method(text: str, methods: Mapping[str, Iterable[str]]) -> Optional[str]:
+def parse_shipping_method(text: str, methods: Mapping[str, Iterable[str]]) -> str | None:
     """The key of the one shipping method named anywhere in the message, as whole words
     («با پیک بفرستید», «پستی», "by post please"); None when none or two different ones are named.
 
@@ -320,7 +321,7 @@ _NAME_FILLERS = frozenset(fold(word) for word in vocabulary.NAME_FILLER_WORDS) |
 _CANCEL = _phrases(vocabulary.CANCEL_WORDS)
 
 
-def parse_name(text: str) -> Optional[str]:
+def parse_name(text: str) -> str | None:
     """The recipient's name out of how people give it: «اسمم مریم احمدی هست», "full name: Sara Karimi",
     "baraye elham jafari befrestin", "Yasaman Taheri please" → the name alone; None when what is
     left does not look like a name."""
@@ -382,8 +383,11 @@ def _read_corrections(words: list[str]) -> tuple[dict[str, Any], bool]:
     marked = _contains(others, _MARKERS)
     if marked:  # «نه نه، سه», "sorry, 2": a marked bare count is the quantity ("I don't have one" is not)
         stated += [
-            m for m in mentions
-            if m.slot == "number" and not m.explicit and m.value <= _MARKED_COUNT_MAX
+            m
+            for m in mentions
+            if m.slot == "number"
+            and not m.explicit
+            and m.value <= _MARKED_COUNT_MAX
             and " ".join(words[m.start : m.end]) not in _ARTICLE_NUMBERS
         ]
     # A slot word may sit inside the value it names ("size 39").

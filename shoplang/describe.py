@@ -6,7 +6,7 @@ slot into them ("رنگ مشکی سایز L", "black (M, L)"), built from vocabu
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from shoplang import vocabulary
 from shoplang.formatting import format_number, format_toman, join_list
@@ -33,14 +33,14 @@ def size_name(size: str, language: Language) -> str:
 
 
 def product_name(name_fa: str, name_en: str, code: str, language: Language) -> str:
-    """"مانتو کتان (کد B-21)" / "the Linen manteau (B-21)"."""
+    """ "مانتو کتان (کد B-21)" / "the Linen manteau (B-21)"."""
     if language == "fa":
         return f"{name_fa} (کد {code})"
     return f"{name_en} ({code})"
 
 
-def variant(color: Optional[str], size: Optional[str], language: Language) -> str:
-    """"رنگ مشکی سایز L" / "in black, size L"; empty when neither is known."""
+def variant(color: str | None, size: str | None, language: Language) -> str:
+    """ "رنگ مشکی سایز L" / "in black, size L"; empty when neither is known."""
     parts = []
     if language == "fa":
         if color:
@@ -80,7 +80,7 @@ def stock_list(variants: Iterable[tuple[str, str]], language: Language) -> str:
 
 
 def order_status(status: str, language: Language) -> str:
-    """"در انتظار پرداخت" / "awaiting payment"."""
+    """ "در انتظار پرداخت" / "awaiting payment"."""
     fa, en = vocabulary.ORDER_STATUS_NAMES.get(status, (status, status))
     return fa if language == "fa" else en
 
@@ -91,7 +91,7 @@ def localized(fa: str, en: str, language: Language) -> str:
 
 
 def quantity(count: int, language: Language) -> str:
-    """"۳ عدد" / "3 pieces"."""
+    """ "۳ عدد" / "3 pieces"."""
     if language == "fa":
         return f"{format_number(count, language)} عدد"
     return f"{count} piece" if count == 1 else f"{count} pieces"

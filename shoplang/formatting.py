@@ -28,7 +28,7 @@ def format_toman(amount: int, language: Language) -> str:
 
 
 def join_list(items: list[str], language: Language) -> str:
-    """"مشکی، سفید و کرم" / "black, white and cream"."""
+    """ "مشکی، سفید و کرم" / "black, white and cream"."""
     if not items:
         return ""
     if len(items) == 1:

@@ -11,7 +11,7 @@ is followed.
 from __future__ import annotations
 
 import re
-from typing import Literal, Optional
+from typing import Literal
 
 from shoplang import vocabulary
 from shoplang.normalize import fold
@@ -31,9 +31,11 @@ _SHORT_MESSAGE_WORDS = 4
 
 
 # The English names of colours and product types are English words too ("blue", "hoodie").
-_ENGLISH = vocabulary.ENGLISH_MARKERS | {
-    fold(term.en) for term in (*vocabulary.COLORS, *vocabulary.PRODUCT_TYPES) if " " not in term.en
-} - vocabulary.FINGLISH_MARKERS
+_ENGLISH = (
+    vocabulary.ENGLISH_MARKERS
+    | {fold(term.en) for term in (*vocabulary.COLORS, *vocabulary.PRODUCT_TYPES) if " " not in term.en}
+    - vocabulary.FINGLISH_MARKERS
+)
 
 
 def _marker_counts(text: str) -> tuple[int, int]:
@@ -45,7 +47,7 @@ def _marker_counts(text: str) -> tuple[int, int]:
 
 
 def detect_language(text: str, default: Language = "fa") -> Language:
-    """"fa" for Persian script or Finglish, "en" for English, ``default`` when unclear."""
+    """ "fa" for Persian script or Finglish, "en" for English, ``default`` when unclear."""
     persian = len(_PERSIAN_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     if persian == 0 and latin == 0:
@@ -63,7 +65,7 @@ def detect_language(text: str, default: Language = "fa") -> Language:
     return default
 
 
-def follow_language(text: str, current: Optional[Language]) -> Language:
+def follow_language(text: str, current: Language | None) -> Language:
     """The conversation's language after this message.
 
     With no language yet, any signal decides (``detect_language``). Afterwards short or

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from shoplang.phone import normalize_mobile
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
 
 from shoplang import vocabulary
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ؤ": "و", "إ": "ا", "أ": "ا", "ٱ": "ا"})
+_ARABIC_TO_PERSIAN = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ؤ": "و", "إ": "ا", "أ": "ا", "ٱ": "ا"}
+)
 _TATWEEL = "\u0640"
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
 ZWNJ = "\u200c"
@@ -66,8 +67,8 @@ def fold(text: str) -> str:
     return normalize_text(text).replace(ZWNJ, " ").lower().strip()
 
 
-def canonical_product_code(text: str) -> Optional[str]:
-    """"ma110", "MA 110", "MA-۱۱۰" → "MA-110"; None when it is not a code."""
+def canonical_product_code(text: str) -> str | None:
+    """ "ma110", "MA 110", "MA-۱۱۰" → "MA-110"; None when it is not a code."""
     text = to_ascii_digits(text).strip()
     match = _CODE_PARTS.match(text) if _PRODUCT_CODE.fullmatch(text) else None
     if not match:
@@ -100,12 +101,12 @@ _SIZE_WORD = "|".join(sorted((fold(word) for word in vocabulary.SIZE_WORDS), key
 _SIZE_PREFIX = re.compile(rf"^(?:{_SIZE_WORD})(?![^\W\d_])\s*")
 
 
-def canonical_color(text: str) -> Optional[str]:
+def canonical_color(text: str) -> str | None:
     """Any spelling of a colour → its canonical English key, else None."""
     return _COLOR_LOOKUP.get(fold(text))
 
 
-def canonical_size(text: str) -> Optional[str]:
+def canonical_size(text: str) -> str | None:
     """Any spelling of a size → XS…3XL, free, or ASCII digits ("۴۲", «چهل و دو» → "42"); else None."""
     key = _SIZE_PREFIX.sub("", fold(text))
     if key in _SIZE_LOOKUP:
@@ -116,7 +117,7 @@ def canonical_size(text: str) -> Optional[str]:
     return None
 
 
-def canonical_number(text: str) -> Optional[int]:
+def canonical_number(text: str) -> int | None:
     """A number of up to three digits or in words: "42", "۴۲", "بیست", «چهل و دو», "forty-two" → an int."""
     key = fold(text)
     if re.fullmatch(r"\d{1,3}", key):
@@ -126,7 +127,7 @@ def canonical_number(text: str) -> Optional[int]:
     return _compound_number(key)
 
 
-def _compound_number(key: str) -> Optional[int]:
+def _compound_number(key: str) -> int | None:
     """Tens then units: «چهل و دو», "chehel o do", "chehelo do", "forty two"."""
     parts = re.split(r"[\s-]+", key)
     if len(parts) == 3 and parts[1] in _NUMBER_JOINERS:
@@ -141,8 +142,8 @@ def _compound_number(key: str) -> Optional[int]:
     return None
 
 
-def canonical_quantity(text: str) -> Optional[int]:
-    """"دوتا", "چهار عدد", "یه جفت", "two", "۳ عدد", "2ta", "x2", "بیست تا" → an int; None otherwise."""
+def canonical_quantity(text: str) -> int | None:
+    """ "دوتا", "چهار عدد", "یه جفت", "two", "۳ عدد", "2ta", "x2", "بیست تا" → an int; None otherwise."""
     key = re.sub(r"^x\s*(?=\d)|(?<=\d)\s*x$", "", fold(text))
     value = canonical_number(key)
     if value is None:
@@ -151,8 +152,8 @@ def canonical_quantity(text: str) -> Optional[int]:
     return value or None
 
 
-def canonical_order_number(text: str) -> Optional[str]:
-    """"1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → "1024"; None unless there is exactly one number."""
+def canonical_order_number(text: str) -> str | None:
+    """ "1024", "۱۰۲۴", "#1024", "سفارش ۱۰۲۴" → "1024"; None unless there is exactly one number."""
     digits = re.findall(r"\d+", to_ascii_digits(str(text)))
     if len(digits) != 1:
         return None
@@ -162,8 +163,8 @@ def canonical_order_number(text: str) -> Optional[str]:
 _PRODUCT_TYPE_LOOKUP = _lookup(vocabulary.PRODUCT_TYPES)
 
 
-def canonical_product_type(text: str) -> Optional[str]:
-    """"مانتو", "manto", "hoodies", "هودی‌ها" → a type key; None for anything else."""
+def canonical_product_type(text: str) -> str | None:
+    """ "مانتو", "manto", "hoodies", "هودی‌ها" → a type key; None for anything else."""
     key = fold(text)
     if key in _PRODUCT_TYPE_LOOKUP:
         return _PRODUCT_TYPE_LOOKUP[key]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
-from inventory_db import catalog_csv, schema  # noqa: E402
-from inventory_db.database import make_engine, make_session_factory, transaction  # noqa: E402
-from tests.channels.fake_graph import FakeGraphApi  # noqa: E402
+from inventory_db import catalog_csv, schema
+from inventory_db.database import make_engine, make_session_factory, transaction
+from tests.channels.fake_graph import FakeGraphApi
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = ROOT / "catalogs" / "demo.csv"

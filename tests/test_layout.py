@@ -55,9 +55,9 @@ def test_only_the_servers_start_up_imports_serving() -> None:
 
 
 def test_responses_exist_in_both_languages() -> None:
-    import yaml
-
     import re
+
+    import yaml
 
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     for name, variations in domain["responses"].items():

@@ -19,7 +19,9 @@ for _module in pkgutil.iter_modules(inventory_db.__path__):
         importlib.import_module(f"inventory_db.{_module.name}")
 
 config = context.config
-url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url") or database_url()
+url = (
+    context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url") or database_url()
+)
 
 
 def run_migrations_offline() -> None:

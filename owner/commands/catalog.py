@@ -46,11 +46,14 @@ def cmd_catalog_export(args: argparse.Namespace) -> None:
 
 
 def add_commands(groups: argparse._SubParsersAction) -> None:
-    cat = groups.add_parser("catalog", help="import or export the catalog CSV").add_subparsers(dest="command", required=True)
+    cat = groups.add_parser("catalog", help="import or export the catalog CSV").add_subparsers(
+        dest="command", required=True
+    )
     imp = cat.add_parser("import", help="import a catalog CSV (all rows or none)")
     imp.add_argument("file")
     imp.add_argument(
-        "--replace", action="store_true",
+        "--replace",
+        action="store_true",
         help="remove products and variants not in the file (those with orders are taken off sale instead)",
     )
     imp.set_defaults(handler=cmd_catalog_import)

@@ -11,7 +11,7 @@ from owner.commands.common import CliError, session_factory
 
 
 def duration(seconds: int) -> str:
-    """"2 h 15 min", "1 d 3 h", "40 min", "<1 min"."""
+    """ "2 h 15 min", "1 d 3 h", "40 min", "<1 min"."""
     minutes = seconds // 60
     days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
     if days:
@@ -53,7 +53,9 @@ def cmd_handoff_release(args: argparse.Namespace) -> None:
 
 
 def add_commands(groups: argparse._SubParsersAction) -> None:
-    hand = groups.add_parser("handoff", help="customers who asked for a person").add_subparsers(dest="command", required=True)
+    hand = groups.add_parser("handoff", help="customers who asked for a person").add_subparsers(
+        dest="command", required=True
+    )
     wait_list = hand.add_parser("list", help="customers the assistant has stopped answering, longest-waiting first")
     wait_list.add_argument("--json", action="store_true")
     wait_list.set_defaults(handler=cmd_handoff_list)

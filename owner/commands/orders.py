@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from inventory_db import order_states, orders, payment_receipts, settings
 from inventory_db.database import transaction
 from owner import shapes
 from owner.commands.common import session_factory
 from owner.commands.report import period_of
-from owner.csv_export import write_csv
+from owner.exports import write_csv, write_xlsx
 
 
 def _print_order(order: orders.OrderInfo, full: bool) -> None:
     items = ", ".join(f"{i.quantity}× {i.code} {i.color} {i.size}" for i in order.items)
-    print(f"#{order.number}  {order.status:<16} {order.customer_name} ({order.customer_id})  {items}  total {order.total:,} toman")
+    print(
+        f"#{order.number}  {order.status:<16} {order.customer_name} ({order.customer_id})  {items}  total {order.total:,} toman"
+    )
     if not full:
         return
     print(f"  phone {order.phone}  postal code {order.postal_code or '-'}")
     print(f"  address {order.address}")
-    print(f"  shipping {order.shipping_method} ({order.shipping_fee:,} toman)  source {order.source or '-'}  tracking {order.tracking_code or '-'}")
+    print(
+        f"  shipping {order.shipping_method} ({order.shipping_fee:,} toman)  source {order.source or '-'}  tracking {order.tracking_code or '-'}"
+    )
     print(f"  payment due {order.payment_due_at:%Y-%m-%d %H:%M} UTC")
     for i in order.items:
         print(f"  {i.quantity} × {i.code} {i.name_fa} {i.color} {i.size} @ {i.unit_price:,} = {i.line_total:,}")
     for change in order.history:
         note = f"  ({change.note})" if change.note else ""
-        print(f"  {change.at:%Y-%m-%d %H:%M} UTC  {change.from_status or 'placed'} -> {change.to_status}  by {change.actor}{note}")
+        print(
+            f"  {change.at:%Y-%m-%d %H:%M} UTC  {change.from_status or 'placed'} -> {change.to_status}  by {change.actor}{note}"
+        )
 
 
 def cmd_orders_list(args: argparse.Namespace) -> None:
@@ -57,7 +64,7 @@ def cmd_orders_show(args: argparse.Namespace) -> None:
 
 
 def cmd_orders_export(args: argparse.Namespace) -> None:
-    """A CSV for Excel: one row per item; with --from/--to only the orders placed in those days."""
+    """A CSV or a workbook for Excel: one row per item; with --from/--to only the orders placed in those days."""
     zone = settings.shop_timezone()
     period = None
     if args.from_ or args.to:
@@ -67,8 +74,11 @@ def cmd_orders_export(args: argparse.Namespace) -> None:
     if period is not None:
         found = [order for order in found if period[0] <= order.created_at < period[1]]
     rows = [row for order in found for row in shapes.order_item_rows(order, zone)]
-    count = write_csv(args.csv, shapes.ORDER_EXPORT_COLUMNS, rows)
-    print(f"exported {len(found)} orders ({count} item rows) to {args.csv}")
+    if args.csv:
+        count = write_csv(args.csv, shapes.ORDER_EXPORT_COLUMNS, rows)
+    else:
+        count = write_xlsx(args.xlsx, {"orders": (shapes.ORDER_EXPORT_COLUMNS, rows)})
+    print(f"exported {len(found)} orders ({count} item rows) to {args.csv or args.xlsx}")
 
 
 def _order_step(step: Callable[..., orders.OrderInfo], **extra: Any) -> Callable[[argparse.Namespace], None]:
@@ -93,8 +103,10 @@ def add_commands(groups: argparse._SubParsersAction) -> None:
     shw.add_argument("number")
     shw.add_argument("--json", action="store_true")
     shw.set_defaults(handler=cmd_orders_show)
-    exp = ords.add_parser("export", help="orders with their items, customer and dates, as a CSV for Excel")
-    exp.add_argument("--csv", required=True, metavar="FILE", help="write here (UTF-8 with a BOM, one row per item)")
+    exp = ords.add_parser("export", help="orders with their items, customer and dates, for Excel")
+    target = exp.add_mutually_exclusive_group(required=True)
+    target.add_argument("--csv", metavar="FILE", help="a CSV file (UTF-8 with a BOM), one row per item")
+    target.add_argument("--xlsx", metavar="FILE", help="an Excel workbook, one row per item")
     exp.add_argument(
         "--from", dest="from_", metavar="DATE", help="only orders placed from this day (Jalali or Gregorian)"
     )

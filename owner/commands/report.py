@@ -3,7 +3,8 @@
 Dates are the shop's local days (``SHOP_TIMEZONE``, default Asia/Tehran), typed in Jalali
 (1405/09/11, Persian digits too) or Gregorian (2026-12-02); by default the last 7 days
 ending today. ``--json`` prints the report's contract (``docs/reports.md``); ``--csv FILE`` writes
-its tables to one spreadsheet file.
+its tables to one CSV file, ``--xlsx FILE`` to an Excel workbook: a summary sheet beside the
+period before, then a sheet per table.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date, datetime
-from typing import Optional
 
 from persiantools.jdatetime import JalaliDate
 
@@ -19,7 +19,7 @@ from inventory_db import reports, settings
 from inventory_db.database import transaction
 from owner import report_text, shapes
 from owner.commands.common import CliError, session_factory
-from owner.csv_export import write_csv
+from owner.exports import Table, write_csv, write_xlsx
 from shoplang.normalize import to_ascii_digits
 
 DEFAULT_DAYS = 7
@@ -41,7 +41,7 @@ def parse_date(text: str) -> date:
         raise CliError(f"'{text}' is not a day of the calendar") from None
 
 
-def period_of(first: Optional[str], last: Optional[str], today: date) -> reports.Period:
+def period_of(first: str | None, last: str | None, today: date) -> reports.Period:
     """The period the owner asked for; a missing end is today, a missing start 7 days before the end."""
     last_day = parse_date(last) if last else today
     first_day = parse_date(first) if first else reports.Period.last_days(DEFAULT_DAYS, last_day).first_day
@@ -59,6 +59,13 @@ def cmd_report(args: argparse.Namespace) -> None:
         count = write_csv(args.csv, shapes.REPORT_EXPORT_COLUMNS, shapes.report_table_rows(found.current))
         print(f"exported {count} rows of {len(shapes.REPORT_TABLES)} tables to {args.csv}")
         return
+    if args.xlsx:
+        sheets: dict[str, Table] = {"summary": (shapes.REPORT_SUMMARY_COLUMNS, shapes.report_summary_rows(found))}
+        for table, rows in shapes.report_tables(found.current).items():
+            sheets[table] = (shapes.report_table_columns(table), rows)
+        count = write_xlsx(args.xlsx, sheets)
+        print(f"exported {count} rows in {len(sheets)} sheets to {args.xlsx}")
+        return
     print(shapes.to_json(shapes.report_dict(found)) if args.json else report_text.render(found, args.lang))
 
 
@@ -73,5 +80,6 @@ def add_commands(groups: argparse._SubParsersAction) -> None:
     output.add_argument(
         "--csv", metavar="FILE", help="the report's tables in one CSV for Excel, named in its 'table' column"
     )
+    output.add_argument("--xlsx", metavar="FILE", help="an Excel workbook: a summary sheet, then a sheet per table")
     command.add_argument("--lang", choices=("fa", "en"), default="fa", help="language of the text report (default: fa)")
     command.set_defaults(handler=cmd_report)

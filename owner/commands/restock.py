@@ -20,7 +20,9 @@ def cmd_restock_list(args: argparse.Namespace) -> None:
         print("no customers waiting" + (" for items back in stock" if args.ready else ""))
     for r in found:
         state = f"back: {r.available} available" if r.available > 0 else "still sold out"
-        print(f"#{r.id}  {r.customer_id}  {r.code} {r.color} {r.size}  asked {r.created_at:%Y-%m-%d %H:%M} UTC  {state}")
+        print(
+            f"#{r.id}  {r.customer_id}  {r.code} {r.color} {r.size}  asked {r.created_at:%Y-%m-%d %H:%M} UTC  {state}"
+        )
 
 
 def cmd_restock_notified(args: argparse.Namespace) -> None:
@@ -30,7 +32,9 @@ def cmd_restock_notified(args: argparse.Namespace) -> None:
 
 
 def add_commands(groups: argparse._SubParsersAction) -> None:
-    back = groups.add_parser("restock", help="customers waiting for sold-out items").add_subparsers(dest="command", required=True)
+    back = groups.add_parser("restock", help="customers waiting for sold-out items").add_subparsers(
+        dest="command", required=True
+    )
     waiting = back.add_parser("list", help="open requests, oldest first")
     waiting.add_argument("--ready", action="store_true", help="only those whose item is available again")
     waiting.add_argument("--json", action="store_true")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+from collections.abc import Sequence
 
 from inventory_db import stock
 from inventory_db.database import transaction
@@ -12,7 +12,9 @@ from owner.commands.common import CliError, session_factory, variant_args, whole
 
 
 def _print_levels(levels: Sequence[stock.StockLevel]) -> None:
-    print(f"  {'colour':<8} {'size':<5} {'price':>12}  {'on hand':>7} {'reserved':>8} {'in orders':>9} {'available':>9}")
+    print(
+        f"  {'colour':<8} {'size':<5} {'price':>12}  {'on hand':>7} {'reserved':>8} {'in orders':>9} {'available':>9}"
+    )
     for v in levels:
         off = "" if v.active else "  (off sale)"
         print(
@@ -57,10 +59,16 @@ def cmd_stock_history(args: argparse.Namespace) -> None:
         print(shapes.to_json([shapes.movement_dict(m) for m in movements]))
         return
     for m in movements:
-        ref = f" order {m.order_number}" if m.order_number else (f" hold {m.reservation_id}" if m.reservation_id else "")
+        ref = (
+            f" order {m.order_number}" if m.order_number else (f" hold {m.reservation_id}" if m.reservation_id else "")
+        )
         deltas = " ".join(
             f"{name}{value:+d}"
-            for name, value in (("on hand ", m.on_hand_delta), ("reserved ", m.reserved_delta), ("in orders ", m.allocated_delta))
+            for name, value in (
+                ("on hand ", m.on_hand_delta),
+                ("reserved ", m.reserved_delta),
+                ("in orders ", m.allocated_delta),
+            )
             if value
         )
         note = f"  \u201c{m.note}\u201d" if m.note else ""
@@ -71,7 +79,9 @@ def cmd_stock_history(args: argparse.Namespace) -> None:
 
 
 def add_commands(groups: argparse._SubParsersAction) -> None:
-    stk = groups.add_parser("stock", help="stock levels and their history").add_subparsers(dest="command", required=True)
+    stk = groups.add_parser("stock", help="stock levels and their history").add_subparsers(
+        dest="command", required=True
+    )
     show = stk.add_parser("show", help="a product's variants: on hand, reserved, in orders, available")
     show.add_argument("code")
     show.add_argument("--json", action="store_true")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -10,9 +10,9 @@ from rasa_sdk import Tracker
 def make_tracker(
     text: str,
     intent: str = "ask_availability",
-    entities: Optional[list[dict[str, Any]]] = None,
-    slots: Optional[dict[str, Any]] = None,
-    metadata: Optional[dict[str, Any]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is ``text`` with the given parse."""
     return Tracker.from_dict(

@@ -24,7 +24,15 @@ def store(demo_store: sessionmaker, monkeypatch: pytest.MonkeyPatch) -> sessionm
 
 async def place(store: sessionmaker, sender: str = "ig-1") -> None:
     held = (await settle(store, sender))["reservation_id"]
-    slots = {"product_code": "B-21", "color": "black", "size": "L", "quantity": "2", "reservation_id": held, **CUSTOMER, "order_confirmed": True}
+    slots = {
+        "product_code": "B-21",
+        "color": "black",
+        "size": "L",
+        "quantity": "2",
+        "reservation_id": held,
+        **CUSTOMER,
+        "order_confirmed": True,
+    }
     messages, _, _ = await run(ActionPlaceOrder(), tracker(slots, sender=sender))
     assert messages[0]["response"] == "utter_order_placed"
 
@@ -67,4 +75,6 @@ async def test_asking_for_a_person_pauses_and_puts_the_customer_on_the_owners_li
         assert [m["response"] for m in dispatcher.messages] == ["utter_human_handoff"]
         assert [e["event"] for e in events] == ["active_loop", "pause"]
     with transaction(store) as session:
-        assert [(h.customer_id, h.message) for h in handoffs.waiting(session)] == [("ig-1", "میخوام با خود فروشنده صحبت کنم")]
+        assert [(h.customer_id, h.message) for h in handoffs.waiting(session)] == [
+            ("ig-1", "میخوام با خود فروشنده صحبت کنم")
+        ]

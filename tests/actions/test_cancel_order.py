@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -43,8 +43,8 @@ def status(store: sessionmaker, number: int) -> str:
 def chat(
     text: str = "سفارشمو کنسل کن",
     intent: str = "cancel",
-    order_number: Optional[str] = None,
-    slots: Optional[dict[str, Any]] = None,
+    order_number: str | None = None,
+    slots: dict[str, Any] | None = None,
     sender: str = "ig-1",
     language: str = "fa",
 ) -> Tracker:
@@ -53,7 +53,13 @@ def chat(
     return Tracker.from_dict(
         {
             "sender_id": sender,
-            "slots": {"language": language, "order_number": order_number, "cancel_step": None, "order_to_cancel": None, **(slots or {})},
+            "slots": {
+                "language": language,
+                "order_number": order_number,
+                "cancel_step": None,
+                "order_to_cancel": None,
+                **(slots or {}),
+            },
             "latest_message": {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities},
             "events": [],
             "active_loop": {},
@@ -97,7 +103,10 @@ async def test_no_keeps_the_order_and_says_so(store: sessionmaker) -> None:
     assert slots == {"cancel_step": None, "order_to_cancel": None, "order_number": str(number)}
     assert status(store, number) == order_states.AWAITING_PAYMENT
     messages, slots, _ = await run(ActionKeepOrder(), chat("نه", "deny", slots={"cancel_step": "choose"}))
-    assert responses(messages) == ["utter_nothing_cancelled"] and slots == {"cancel_step": None, "order_to_cancel": None}
+    assert responses(messages) == ["utter_nothing_cancelled"] and slots == {
+        "cancel_step": None,
+        "order_to_cancel": None,
+    }
 
 
 async def test_someone_elses_order_number_is_answered_as_such_never_replaced(store: sessionmaker) -> None:
@@ -136,7 +145,9 @@ async def test_several_open_orders_ask_which_with_a_button_each(store: sessionma
 
     # The tap: "/cancel{"order_number": "1001"}", or the number typed in answer.
     for text, intent, entity in ((buttons[1]["payload"], "cancel", str(first)), ("۱۰۰۲", "inform", None)):
-        messages, slots, _ = await run(ActionAskCancelOrder(), chat(text, intent, order_number=entity, slots={"cancel_step": "choose"}))
+        messages, slots, _ = await run(
+            ActionAskCancelOrder(), chat(text, intent, order_number=entity, slots={"cancel_step": "choose"})
+        )
         assert responses(messages) == ["utter_confirm_cancel_order"]
         assert slots["order_to_cancel"] == (str(first) if entity else str(second))
 

@@ -91,7 +91,9 @@ async def test_follow_up_uses_the_product_from_the_conversation() -> None:
 
 
 async def test_a_new_product_does_not_inherit_the_old_colour() -> None:
-    _, slots = await answer("H-3 چنده؟", intent="ask_price", entities=[("product_code", "H-3")], slots={"color": "navy", "size": "S"})
+    _, slots = await answer(
+        "H-3 چنده؟", intent="ask_price", entities=[("product_code", "H-3")], slots={"color": "navy", "size": "S"}
+    )
     assert slots == {"product_code": "H-3", "color": None, "size": None, "product_source": "direct"}
 
 
@@ -117,7 +119,9 @@ async def test_unknown_product_name_and_no_product_at_all() -> None:
 
 async def test_language_follows_the_latest_message() -> None:
     async def detect(text: str, previous: str) -> str:
-        events = await ActionDetectLanguage().run(CollectingDispatcher(), make_tracker(text, slots={"language": previous}), {})
+        events = await ActionDetectLanguage().run(
+            CollectingDispatcher(), make_tracker(text, slots={"language": previous}), {}
+        )
         return events[0]["value"]
 
     assert await detect("Do you have this in black?", "fa") == "en"
@@ -128,18 +132,28 @@ async def test_language_follows_the_latest_message() -> None:
 
 
 async def test_a_question_under_a_shared_post_is_about_that_product() -> None:
-    messages, slots = await answer("این موجوده؟", entities=[], metadata={"product_code": "K-40", "product_source": "post"})
+    messages, slots = await answer(
+        "این موجوده؟", entities=[], metadata={"product_code": "K-40", "product_source": "post"}
+    )
     assert messages[0]["response"] == "utter_product_overview"
     assert (slots["product_code"], slots["product_source"]) == ("K-40", "post")
 
 
 @pytest.mark.parametrize(
     "text, code",
-    [("مانتو جلوباز دارید؟", "B-34"), ("do you have the linen manteau?", "B-21"), ("jeans straight?", "P-5"), ("روسری ابریشمی موجوده؟", "R-7")],
+    [
+        ("مانتو جلوباز دارید؟", "B-34"),
+        ("do you have the linen manteau?", "B-21"),
+        ("jeans straight?", "P-5"),
+        ("روسری ابریشمی موجوده؟", "R-7"),
+    ],
 )
 async def test_a_product_named_by_its_catalog_name_is_answered(text: str, code: str) -> None:
     messages, slots = await answer(text, entities=[])
-    assert slots["product_code"] == code and messages[0]["response"] in ("utter_product_overview", "utter_product_sold_out")
+    assert slots["product_code"] == code and messages[0]["response"] in (
+        "utter_product_overview",
+        "utter_product_sold_out",
+    )
 
 
 async def test_tell_me_when_it_is_back_is_recorded_once(store: sessionmaker) -> None:
@@ -149,17 +163,23 @@ async def test_tell_me_when_it_is_back_is_recorded_once(store: sessionmaker) -> 
     slots = {"product_code": "B-21", "color": "navy", "size": "L"}
     for _ in range(2):
         dispatcher = CollectingDispatcher()
-        await ActionRequestRestockNotice().run(dispatcher, make_tracker("وقتی موجود شد خبرم کنید", "notify_when_back", slots=slots), {})
+        await ActionRequestRestockNotice().run(
+            dispatcher, make_tracker("وقتی موجود شد خبرم کنید", "notify_when_back", slots=slots), {}
+        )
         assert dispatcher.messages[0]["response"] == "utter_restock_notice_recorded"
         assert dispatcher.messages[0]["variant"] == "رنگ سرمه‌ای سایز L"
     with transaction(store) as session:
         waiting = restock.pending(session)
-    assert [(r.customer_id, r.code, r.color, r.size, r.available) for r in waiting] == [("customer-1", "B-21", "navy", "L", 0)]
+    assert [(r.customer_id, r.code, r.color, r.size, r.available) for r in waiting] == [
+        ("customer-1", "B-21", "navy", "L", 0)
+    ]
 
 
 async def test_restock_request_needs_a_variant() -> None:
     dispatcher = CollectingDispatcher()
-    await ActionRequestRestockNotice().run(dispatcher, make_tracker("خبرم کنید", "notify_when_back", slots={"product_code": "B-21"}), {})
+    await ActionRequestRestockNotice().run(
+        dispatcher, make_tracker("خبرم کنید", "notify_when_back", slots={"product_code": "B-21"}), {}
+    )
     assert dispatcher.messages[0]["response"] == "utter_ask_variant_for_notice"
 
 

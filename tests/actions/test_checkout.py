@@ -7,7 +7,7 @@ then the form's own execution, and the slot the form is waiting for.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 import yaml
@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
+from actions.cancel_order import ActionAskCancelOrder, ActionCancelOrder
 from actions.checkout import ActionCancelCheckout, ActionPlaceOrder
 from actions.checkout_form import ValidateCheckoutForm
 from actions.checkout_questions import (
@@ -26,7 +27,6 @@ from actions.checkout_questions import (
     ActionAskShippingMethod,
     ActionAskSize,
 )
-from actions.cancel_order import ActionAskCancelOrder, ActionCancelOrder
 from actions.orders import ActionOrderStatus
 from actions.policy import ActionAnswerPolicy
 from inventory_db import orders, stock
@@ -35,7 +35,13 @@ from inventory_db.models import Product
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-CUSTOMER = {"customer_name": "مریم احمدی", "phone": "+989121234567", "address": "تهران، خیابان ولیعصر، پلاک ۱۲", "postal_code": "-", "shipping_method": "post"}
+CUSTOMER = {
+    "customer_name": "مریم احمدی",
+    "phone": "+989121234567",
+    "address": "تهران، خیابان ولیعصر، پلاک ۱۲",
+    "postal_code": "-",
+    "shipping_method": "post",
+}
 ITEM = {"product_code": "B-21", "color": "black", "size": "L", "quantity": "2"}
 
 
@@ -48,12 +54,12 @@ def store(demo_store: sessionmaker, monkeypatch: pytest.MonkeyPatch) -> sessionm
 def tracker(
     slots: dict[str, Any],
     text: str = "",
-    requested: Optional[str] = None,
+    requested: str | None = None,
     intent: str = "inform",
-    entities: Optional[dict[str, str]] = None,
+    entities: dict[str, str] | None = None,
     sender: str = "ig-1",
     before_form: str = "action_listen",
-    metadata: Optional[dict[str, Any]] = None,
+    metadata: dict[str, Any] | None = None,
     in_checkout: bool = True,
 ) -> Tracker:
     """A tracker mid-checkout: ``slots`` known, the customer just wrote ``text`` while ``requested`` was asked."""
@@ -99,7 +105,10 @@ def available(store: sessionmaker, code: str, color: str, size: str) -> int:
 
 async def settle(store: sessionmaker, sender: str = "ig-1", quantity: str = "2", size: str = "L") -> dict[str, Any]:
     """The checkout starts with the item already known (from the product question): it is held."""
-    _, slots, _ = await run(ValidateCheckoutForm(), tracker({**ITEM, "quantity": quantity, "size": size}, "میخوام", sender=sender, intent="order_product"))
+    _, slots, _ = await run(
+        ValidateCheckoutForm(),
+        tracker({**ITEM, "quantity": quantity, "size": size}, "میخوام", sender=sender, intent="order_product"),
+    )
     return slots
 
 
@@ -110,11 +119,26 @@ async def test_settled_item_is_held_as_the_checkout_starts(store: sessionmaker) 
 
 
 async def test_the_opening_message_already_says_how_many(store: sessionmaker) -> None:
-    _, slots, _ = await run(ValidateCheckoutForm(), tracker({"product_code": "B-21", "color": "black", "size": "L"}, "2 ta mikham"))
+    _, slots, _ = await run(
+        ValidateCheckoutForm(), tracker({"product_code": "B-21", "color": "black", "size": "L"}, "2 ta mikham")
+    )
     assert slots["quantity"] == "2" and slots["reservation_id"] is not None
 
 
-@pytest.mark.parametrize("text, quantity", [("2", "2"), ("۳", "3"), ("دو", "2"), ("دوتا", "2"), ("se ta", "3"), ("chahar", "4"), ("just two", "2"), ("one", "1"), ("یکی", "1")])
+@pytest.mark.parametrize(
+    "text, quantity",
+    [
+        ("2", "2"),
+        ("۳", "3"),
+        ("دو", "2"),
+        ("دوتا", "2"),
+        ("se ta", "3"),
+        ("chahar", "4"),
+        ("just two", "2"),
+        ("one", "1"),
+        ("یکی", "1"),
+    ],
+)
 async def test_a_bare_answer_to_how_many_is_the_quantity(store: sessionmaker, text: str, quantity: str) -> None:
     item = {key: value for key, value in ITEM.items() if key != "quantity"}
     item["size"] = "M"
@@ -125,7 +149,10 @@ async def test_a_bare_answer_to_how_many_is_the_quantity(store: sessionmaker, te
 
 async def test_a_button_payload_answers_with_its_entities(store: sessionmaker) -> None:
     _, slots, _ = await run(
-        ValidateCheckoutForm(), tracker({"product_code": "B-21", "color": "black"}, '/inform{"size": "M"}', requested="size", entities={"size": "M"})
+        ValidateCheckoutForm(),
+        tracker(
+            {"product_code": "B-21", "color": "black"}, '/inform{"size": "M"}', requested="size", entities={"size": "M"}
+        ),
     )
     assert slots["size"] == "M"
 
@@ -146,7 +173,9 @@ async def test_more_than_one_order_may_hold_is_refused_with_the_limit(store: ses
 
 
 async def test_colour_not_in_stock_is_refused_and_in_stock_ones_offered(store: sessionmaker) -> None:
-    messages, slots, _ = await run(ValidateCheckoutForm(), tracker({"product_code": "R-7", "size": "free"}, "سبزشو میخوام", requested="color"))
+    messages, slots, _ = await run(
+        ValidateCheckoutForm(), tracker({"product_code": "R-7", "size": "free"}, "سبزشو میخوام", requested="color")
+    )
     assert slots["color"] is None and responses(messages) == ["utter_color_not_in_stock"]
     messages, _, _ = await run(ActionAskColor(), tracker({"product_code": "R-7"}))
     assert [b["title"] for b in messages[0]["buttons"]] == ["قرمز", "سرمه‌ای"]
@@ -178,7 +207,9 @@ async def test_a_product_named_by_its_catalog_name_is_taken_and_said() -> None:
 async def test_correcting_the_size_while_asked_for_the_name_moves_the_hold(store: sessionmaker) -> None:
     held = (await settle(store))["reservation_id"]
     before = {**ITEM, "reservation_id": held}
-    messages, slots, _ = await run(ValidateCheckoutForm(), tracker(before, "نه ببخشید، سایز M", requested="customer_name"))
+    messages, slots, _ = await run(
+        ValidateCheckoutForm(), tracker(before, "نه ببخشید، سایز M", requested="customer_name")
+    )
     assert slots["size"] == "M" and "customer_name" not in slots
     assert slots["reservation_id"] not in (None, held)
     assert responses(messages) == ["utter_item_changed"] and "M" in messages[0]["changes"]
@@ -189,7 +220,8 @@ async def test_correcting_the_size_while_asked_for_the_name_moves_the_hold(store
 async def test_a_quantity_correction_is_never_taken_for_the_name(store: sessionmaker) -> None:
     held = (await settle(store))["reservation_id"]
     messages, slots, _ = await run(
-        ValidateCheckoutForm(), tracker({**ITEM, "reservation_id": held}, "ببخشید، سه تا کافیه", requested="customer_name")
+        ValidateCheckoutForm(),
+        tracker({**ITEM, "reservation_id": held}, "ببخشید، سه تا کافیه", requested="customer_name"),
     )
     assert slots["quantity"] == "3" and "customer_name" not in slots
     assert responses(messages) == ["utter_item_changed"]
@@ -199,13 +231,18 @@ async def test_a_quantity_correction_is_never_taken_for_the_name(store: sessionm
 async def test_changing_the_colour_at_the_summary_keeps_what_fits(store: sessionmaker) -> None:
     held = (await settle(store, size="M"))["reservation_id"]
     item = {**ITEM, "size": "M", "reservation_id": held, **CUSTOMER}
-    _, slots, _ = await run(ValidateCheckoutForm(), tracker(item, "change the colour to cream", requested="order_confirmed", intent="inform"))
+    _, slots, _ = await run(
+        ValidateCheckoutForm(),
+        tracker(item, "change the colour to cream", requested="order_confirmed", intent="inform"),
+    )
     assert slots["color"] == "cream" and slots.get("order_confirmed") is None
     assert available(store, "B-21", "cream", "M") == 0 and available(store, "B-21", "black", "M") == 4
 
 
 async def test_an_unusable_answer_is_asked_again_with_an_example_then_a_person_is_offered() -> None:
-    _, slots, events = await run(ValidateCheckoutForm(), tracker({}, "09121234567", requested="customer_name", intent="inform"))
+    _, slots, events = await run(
+        ValidateCheckoutForm(), tracker({}, "09121234567", requested="customer_name", intent="inform")
+    )
     assert slots == {"customer_name": None, "checkout_retries": 1}
     assert not any(e.get("event") == "action_execution_rejected" for e in events)
     messages, _, _ = await run(ActionAskCustomerName(), tracker({"checkout_retries": 0}))
@@ -220,7 +257,9 @@ async def test_an_unusable_answer_is_asked_again_with_an_example_then_a_person_i
 
 
 async def test_a_question_that_is_not_an_answer_goes_to_the_rules() -> None:
-    _, _, events = await run(ValidateCheckoutForm(), tracker({}, "هزینه ارسال چقدره؟", requested="quantity", intent="ask_shipping"))
+    _, _, events = await run(
+        ValidateCheckoutForm(), tracker({}, "هزینه ارسال چقدره؟", requested="quantity", intent="ask_shipping")
+    )
     assert [e["event"] for e in events] == ["action_execution_rejected"]
     _, _, events = await run(ValidateCheckoutForm(), tracker({}, "cancel it", requested="address", intent="cancel"))
     assert [e["event"] for e in events] == ["action_execution_rejected"]
@@ -228,20 +267,34 @@ async def test_a_question_that_is_not_an_answer_goes_to_the_rules() -> None:
 
 async def test_back_from_a_digression_the_message_is_not_read_again() -> None:
     _, _, events = await run(
-        ValidateCheckoutForm(), tracker({}, "هزینه ارسال چقدره؟", requested="quantity", intent="ask_shipping", before_form="action_answer_policy")
+        ValidateCheckoutForm(),
+        tracker(
+            {}, "هزینه ارسال چقدره؟", requested="quantity", intent="ask_shipping", before_form="action_answer_policy"
+        ),
     )
     assert events == []
 
 
-@pytest.mark.parametrize("raw, stored", [("۰۹۱۲ ۳۴۵ ۶۷۸۹", "+989123456789"), ("+98 935-111-2233", "+989351112233"), ("شمارم 00989121112233", "+989121112233"), ("سلام", None), ("12345", None)])
-async def test_mobile_numbers(raw: str, stored: Optional[str]) -> None:
+@pytest.mark.parametrize(
+    "raw, stored",
+    [
+        ("۰۹۱۲ ۳۴۵ ۶۷۸۹", "+989123456789"),
+        ("+98 935-111-2233", "+989351112233"),
+        ("شمارم 00989121112233", "+989121112233"),
+        ("سلام", None),
+        ("12345", None),
+    ],
+)
+async def test_mobile_numbers(raw: str, stored: str | None) -> None:
     _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, raw, requested="phone"))
     assert slots["phone"] == stored
     assert slots["checkout_retries"] == (0 if stored else 1)
 
 
-@pytest.mark.parametrize("raw, stored", [("۱۳۱۴۵۶۷۸۹۰", "1314567890"), ("ندارم", "-"), ("I don't have one", "-"), ("123", None)])
-async def test_postal_codes_are_optional(raw: str, stored: Optional[str]) -> None:
+@pytest.mark.parametrize(
+    "raw, stored", [("۱۳۱۴۵۶۷۸۹۰", "1314567890"), ("ندارم", "-"), ("I don't have one", "-"), ("123", None)]
+)
+async def test_postal_codes_are_optional(raw: str, stored: str | None) -> None:
     _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, raw, requested="postal_code"))
     assert slots["postal_code"] == stored
 
@@ -251,13 +304,18 @@ async def test_names_addresses_and_shipping_are_read_from_natural_answers() -> N
     assert slots["customer_name"] == "مریم احمدی"
     _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "تهران", requested="address"))
     assert slots["address"] is None
-    _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "تهران، کوچه سبز، پلاک ۱۲، واحد ۳", requested="address"))
+    _, slots, _ = await run(
+        ValidateCheckoutForm(), tracker({}, "تهران، کوچه سبز، پلاک ۱۲، واحد ۳", requested="address")
+    )
     assert slots["address"] == "تهران، کوچه سبز، پلاک ۱۲، واحد ۳" and "color" not in slots
     for text in ("با پیک بفرستید", "send it by courier please", "ba peyk lotfan"):
         _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, text, requested="shipping_method"))
         assert slots["shipping_method"] == "courier", text
     messages, _, _ = await run(ActionAskShippingMethod(), tracker({}))
-    assert [b["payload"] for b in messages[0]["buttons"]] == ['/inform{"shipping_method": "post"}', '/inform{"shipping_method": "courier"}']
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/inform{"shipping_method": "post"}',
+        '/inform{"shipping_method": "courier"}',
+    ]
 
 
 async def test_summary_then_one_order_even_when_confirmed_twice(store: sessionmaker) -> None:
@@ -281,7 +339,12 @@ async def test_summary_then_one_order_even_when_confirmed_twice(store: sessionma
     with transaction(store) as session:
         placed = orders.list_orders(session)
     assert len(placed) == 1
-    assert (placed[0].phone, placed[0].total, placed[0].items[0].quantity, placed[0].source) == ("+989121234567", 2560000, 2, "post")
+    assert (placed[0].phone, placed[0].total, placed[0].items[0].quantity, placed[0].source) == (
+        "+989121234567",
+        2560000,
+        2,
+        "post",
+    )
     assert available(store, "B-21", "black", "L") == 1
 
 
@@ -303,7 +366,9 @@ async def test_cancelling_mid_checkout_gives_the_units_back(store: sessionmaker)
 async def test_two_customers_racing_for_the_last_unit(store: sessionmaker) -> None:
     first = await settle(store, sender="ig-a", quantity="1", size="XL")
     assert first["reservation_id"] is not None
-    messages, _, _ = await run(ValidateCheckoutForm(), tracker({**ITEM, "size": "XL", "quantity": "1"}, "میخوام", sender="ig-b"))
+    messages, _, _ = await run(
+        ValidateCheckoutForm(), tracker({**ITEM, "size": "XL", "quantity": "1"}, "میخوام", sender="ig-b")
+    )
     assert responses(messages) == ["utter_size_not_in_stock"]
     assert available(store, "B-21", "black", "XL") == 0
 
@@ -327,7 +392,9 @@ async def test_order_status_and_cancelling_an_unpaid_order(store: sessionmaker) 
     await run(ActionPlaceOrder(), tracker(slots))
     messages, _, _ = await run(ActionOrderStatus(), tracker({}, intent="ask_order_status", in_checkout=False))
     assert (messages[0]["response"], messages[0]["status"]) == ("utter_order_status", "در انتظار پرداخت")
-    messages, _, _ = await run(ActionOrderStatus(), tracker({}, intent="ask_order_status", sender="someone-else", in_checkout=False))
+    messages, _, _ = await run(
+        ActionOrderStatus(), tracker({}, intent="ask_order_status", sender="someone-else", in_checkout=False)
+    )
     assert messages[0]["response"] == "utter_no_order"  # never another customer's order
     asked = tracker({"order_number": "1001"}, intent="ask_order_status", sender="someone-else", in_checkout=False)
     messages, slots, _ = await run(ActionOrderStatus(), asked)
@@ -374,14 +441,18 @@ def test_every_form_slot_has_a_validator_a_question_and_an_example() -> None:
 async def test_calling_it_off_in_words_nlu_did_not_call_a_cancel_ends_the_checkout(store: sessionmaker) -> None:
     held = (await settle(store))["reservation_id"]
     item = {**ITEM, "reservation_id": held}
-    messages, slots, _ = await run(ValidateCheckoutForm(), tracker(item, "بیخیال، نمیخوام", requested="shipping_method", intent="deny"))
+    messages, slots, _ = await run(
+        ValidateCheckoutForm(), tracker(item, "بیخیال، نمیخوام", requested="shipping_method", intent="deny")
+    )
     assert responses(messages) == ["utter_checkout_cancelled"]
     assert slots["requested_slot"] is None and slots["reservation_id"] is None and slots["product_code"] is None
     assert available(store, "B-21", "black", "L") == 3
 
 
 async def test_a_name_given_with_words_around_it_is_just_the_name() -> None:
-    _, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "full name: Niloofar Sharifi please", requested="customer_name"))
+    _, slots, _ = await run(
+        ValidateCheckoutForm(), tracker({}, "full name: Niloofar Sharifi please", requested="customer_name")
+    )
     assert slots["customer_name"] == "Niloofar Sharifi"
 
 
@@ -393,7 +464,9 @@ async def test_a_name_given_with_words_around_it_is_just_the_name() -> None:
         ("customer_name", "یه لحظه، تعداد سه تا", "quantity", "3"),
     ],
 )
-async def test_answers_people_give_are_read_as_meant(store: sessionmaker, requested: str, text: str, slot: str, value: str) -> None:
+async def test_answers_people_give_are_read_as_meant(
+    store: sessionmaker, requested: str, text: str, slot: str, value: str
+) -> None:
     item = {key: v for key, v in ITEM.items() if key != requested}
     item["size"] = "M"
     _, slots, _ = await run(ValidateCheckoutForm(), tracker(item, text, requested=requested))
@@ -401,7 +474,11 @@ async def test_answers_people_give_are_read_as_meant(store: sessionmaker, reques
 
 
 async def test_calling_it_off_while_the_address_is_asked_is_never_the_address() -> None:
-    messages, slots, _ = await run(ValidateCheckoutForm(), tracker({}, "ولش کن کنسل کن", requested="address", intent="inform"))
+    messages, slots, _ = await run(
+        ValidateCheckoutForm(), tracker({}, "ولش کن کنسل کن", requested="address", intent="inform")
+    )
     assert responses(messages) == ["utter_checkout_cancelled"] and "address" not in slots
-    _, _, events = await run(ValidateCheckoutForm(), tracker({}, "ولش کن کنسل کن", requested="address", intent="cancel"))
+    _, _, events = await run(
+        ValidateCheckoutForm(), tracker({}, "ولش کن کنسل کن", requested="address", intent="cancel")
+    )
     assert [e["event"] for e in events] == ["action_execution_rejected"]

@@ -18,7 +18,10 @@ from tests.actions.test_checkout import CUSTOMER, DOMAIN, ITEM, ROOT, responses,
 from tests.inventory_db.helpers import item
 
 NEW_RESPONSES = (
-    "utter_limit_unpaid_orders", "utter_limit_open_holds", "utter_limit_units_held", "utter_answer_too_long"
+    "utter_limit_unpaid_orders",
+    "utter_limit_open_holds",
+    "utter_limit_units_held",
+    "utter_answer_too_long",
 )
 LONG_ADDRESS = "تهران، خیابان ولیعصر، " + "کوچه بهار، " * 60
 
@@ -39,7 +42,12 @@ def _unpaid_orders(store: sessionmaker, sender: str, count: int) -> None:
     for n in range(count):
         with transaction(store) as session:
             orders.place_order(
-                session, f"{sender}:{n}", details, items=[item("SH-12", "cream", "free")], shipping_method="post", actor="t"
+                session,
+                f"{sender}:{n}",
+                details,
+                items=[item("SH-12", "cream", "free")],
+                shipping_method="post",
+                actor="t",
             )
 
 

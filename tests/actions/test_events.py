@@ -45,8 +45,13 @@ def new_session(sender: str, metadata: Any = None, earlier: Any = None) -> Track
     now = [{"event": "slot", "name": "session_started_metadata", "value": metadata}] if metadata else []
     return Tracker.from_dict(
         {
-            "sender_id": sender, "slots": {}, "latest_message": {}, "paused": False, "followup_action": None,
-            "active_loop": {}, "latest_action_name": "action_listen",
+            "sender_id": sender,
+            "slots": {},
+            "latest_message": {},
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
             "events": [*old, {"event": "action", "name": "action_listen"}, *now],
         }
     )

@@ -65,7 +65,10 @@ async def start(tracker: Tracker, domain: dict[str, Any] = DOMAIN) -> list[dict[
 
 
 def shape(events: list[dict[str, Any]]) -> list[Any]:
-    return [(e["name"], e["value"]) if e["event"] == "slot" else e["event"] if e["event"] != "action" else e["name"] for e in events]
+    return [
+        (e["name"], e["value"]) if e["event"] == "slot" else e["event"] if e["event"] != "action" else e["name"]
+        for e in events
+    ]
 
 
 LAST_SESSION_SLOTS = [

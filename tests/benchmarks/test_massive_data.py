@@ -35,7 +35,9 @@ def test_tokens_may_contain_colons() -> None:
 
 
 def test_lenient_bio_an_inside_tag_without_its_begin_opens_a_slot() -> None:
-    example = parse_line("play:O jazz:I-music_genre by:O miles:B-artist_name davis:I-artist_name now:I-date <=> play_music")
+    example = parse_line(
+        "play:O jazz:I-music_genre by:O miles:B-artist_name davis:I-artist_name now:I-date <=> play_music"
+    )
     assert spans(example) == [("music_genre", "jazz"), ("artist_name", "miles davis"), ("date", "now")]
 
 
@@ -63,7 +65,9 @@ def test_gold_slots_move_with_the_normaliser() -> None:
 
 
 def test_stratified_subset_keeps_intent_shares_and_is_deterministic() -> None:
-    examples = [MassiveExample(f"{intent} {i}", intent, ()) for intent, n in (("a", 60), ("b", 30), ("c", 10)) for i in range(n)]
+    examples = [
+        MassiveExample(f"{intent} {i}", intent, ()) for intent, n in (("a", 60), ("b", 30), ("c", 10)) for i in range(n)
+    ]
     subset = stratified_subset(examples, 20)
     assert len(subset) == 20
     assert Counter(e.intent for e in subset) == {"a": 12, "b": 6, "c": 2}
@@ -76,4 +80,6 @@ def test_rasa_yaml_keeps_offsets() -> None:
     data = RasaYAMLReader().reads(to_rasa_yaml([example, parse_line("ساکت:O <=> audio_volume_mute")]))
     message = data.training_examples[0]
     assert message.get("text") == example.text and message.get("intent") == "alarm_set"
-    assert [(e["entity"], e["start"], e["end"], e["value"]) for e in message.get("entities")] == [("time", 11, 18, "five am")]
+    assert [(e["entity"], e["start"], e["end"], e["value"]) for e in message.get("entities")] == [
+        ("time", 11, 18, "five am")
+    ]

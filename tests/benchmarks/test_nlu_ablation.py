@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-import rasa.shared.utils.io
-
 import pytest
+import rasa.shared.utils.io
 
 from benchmarks.nlu_ablation import CRF, DENSE, LINEAR, NORMALIZER, VARIANTS, write_variant
 from benchmarks.nlu_eval import ROOT
@@ -21,7 +20,9 @@ def names(variant: str, tmp_path: Path) -> list[str]:
 
 
 def test_the_project_pipeline_has_every_choice_the_ablation_removes() -> None:
-    assert DENSE in NAMES and NORMALIZER in NAMES and "WhitespaceTokenizer" in NAMES and LINEAR in NAMES and CRF in NAMES
+    assert (
+        DENSE in NAMES and NORMALIZER in NAMES and "WhitespaceTokenizer" in NAMES and LINEAR in NAMES and CRF in NAMES
+    )
     assert any(s.get("analyzer") == "char_wb" for s in BASE["pipeline"])
 
 
@@ -29,7 +30,9 @@ def test_each_variant_changes_one_thing(tmp_path: Path) -> None:
     assert names("config.yml", tmp_path) == NAMES
     assert names("no dense sentence features", tmp_path) == [n for n in NAMES if n != DENSE]
     assert names("no Persian normaliser", tmp_path) == [n for n in NAMES if n != NORMALIZER]
-    assert names("no char n-grams", tmp_path).count("CountVectorsFeaturizer") == NAMES.count("CountVectorsFeaturizer") - 1
+    assert (
+        names("no char n-grams", tmp_path).count("CountVectorsFeaturizer") == NAMES.count("CountVectorsFeaturizer") - 1
+    )
     spacy = names("spaCy fa tokeniser", tmp_path)
     assert "WhitespaceTokenizer" not in spacy and spacy.index("SpacyTokenizer") == spacy.index("SpacyNLP") + 1
     assert (tmp_path / "spacy_fa_blank" / "config.cfg").is_file()  # spaCy's Persian rules, saved locally
@@ -37,7 +40,9 @@ def test_each_variant_changes_one_thing(tmp_path: Path) -> None:
 
 def test_rasa_usual_ngrams_variant_only_narrows_the_count_vectors(tmp_path: Path) -> None:
     pipeline = write_variant(BASE, VARIANTS["words, char 1-4 n-grams"], tmp_path / "config.yml")
-    vectors = [(s["min_ngram"], s["max_ngram"], s.get("analyzer")) for s in pipeline if s["name"] == "CountVectorsFeaturizer"]
+    vectors = [
+        (s["min_ngram"], s["max_ngram"], s.get("analyzer")) for s in pipeline if s["name"] == "CountVectorsFeaturizer"
+    ]
     assert vectors == [(1, 1, None), (1, 4, "char_wb")]
     assert [s["name"] for s in pipeline] == NAMES
 

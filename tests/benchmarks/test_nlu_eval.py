@@ -1,9 +1,8 @@
 from pathlib import Path
 
 import pytest
-from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
-
 import rasa.shared.utils.io
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from benchmarks.nlu_eval import (
     DENSE_FEATURIZER,
@@ -98,7 +97,12 @@ def test_gold_entities_are_normalised_and_canonical() -> None:
     def at(word: str, entity: str, value: str) -> dict:
         return {"entity": entity, "start": text.index(word), "end": text.index(word) + len(word), "value": value}
 
-    entities = [at("MA-۱۱۰", "product_code", "MA-۱۱۰"), at("مشکـــی", "color", "مشکـــی"), at("لارج", "size", "L"), at("مانتو", "language", "fa")]
+    entities = [
+        at("MA-۱۱۰", "product_code", "MA-۱۱۰"),
+        at("مشکـــی", "color", "مشکـــی"),
+        at("لارج", "size", "L"),
+        at("مانتو", "language", "fa"),
+    ]
     normalised, keys = gold_entities(text, entities)
     assert normalised == "مانتو کد MA-110 رنگ مشکی سایز لارج"
     assert {(name, normalised[s:e], value) for name, s, e, value in keys} == {
@@ -109,7 +113,11 @@ def test_gold_entities_are_normalised_and_canonical() -> None:
 
 
 def test_scores() -> None:
-    assert intent_scores(["a", "a", "b", "b"], ["a", "a", "b", "nlu_fallback"]) == {"n": 4, "accuracy": 0.75, "macro_f1": 0.8333}
+    assert intent_scores(["a", "a", "b", "b"], ["a", "a", "b", "nlu_fallback"]) == {
+        "n": 4,
+        "accuracy": 0.75,
+        "macro_f1": 0.8333,
+    }
     gold = [{("color", 0, 4, "black")}, {("size", 5, 6, "L"), ("color", 0, 4, "red")}]
     predicted = [{("color", 0, 4, "black")}, {("size", 5, 6, "M"), ("color", 0, 4, "red")}]
     scores = entity_scores(gold, predicted)

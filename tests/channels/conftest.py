@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Union
+from typing import Any
 
 import aiohttp
 import pytest
@@ -21,8 +22,8 @@ from sanic import Sanic
 from sqlalchemy.orm import sessionmaker
 
 from channels.instagram import InstagramInput
-from channels.instagram_settings import InstagramSettings
 from channels.instagram_send import GraphConfig
+from channels.instagram_settings import InstagramSettings
 from channels.instagram_worker import InboxSettings
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
@@ -35,8 +36,8 @@ class FakeBot:
 
     received: list[UserMessage] = field(default_factory=list)
     delay: Callable[[], float] = lambda: 0.0
-    fail_on: Optional[str] = None
-    failures: Optional[int] = None  # how many times ``fail_on`` fails; None: always
+    fail_on: str | None = None
+    failures: int | None = None  # how many times ``fail_on`` fails; None: always
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
@@ -48,7 +49,7 @@ class FakeBot:
         await message.output_channel.send_text_message(message.sender_id, f"got: {message.text}")
 
     @property
-    def texts(self) -> list[Optional[str]]:
+    def texts(self) -> list[str | None]:
         return [m.text for m in self.received]
 
 
@@ -65,7 +66,7 @@ class Harness:
         return f"{self.base_url}/webhooks/instagram/webhook"
 
     async def post(
-        self, document: Union[dict, bytes], *, headers: Optional[dict] = None, signed: bool = True
+        self, document: dict | bytes, *, headers: dict | None = None, signed: bool = True
     ) -> tuple[int, str]:
         body = document if isinstance(document, bytes) else payloads.encode(document)
         if headers is None:

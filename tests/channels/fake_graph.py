@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Optional
+from typing import Any
 
 from aiohttp import web
 
@@ -27,11 +28,11 @@ class Call:
     wall: float = field(default_factory=time.time)
 
     @property
-    def message(self) -> Optional[dict]:
+    def message(self) -> dict | None:
         return self.body.get("message") if isinstance(self.body, dict) else None
 
     @property
-    def text(self) -> Optional[str]:
+    def text(self) -> str | None:
         return (self.message or {}).get("text")
 
 
@@ -47,11 +48,11 @@ class FakeGraphApi:
         self._failures: list[tuple[int, dict, dict]] = []
         self._stalls: list[float] = []
         self._sent: dict[str, Call] = {}  # message id → the call that sent it
-        self._runner: Optional[web.AppRunner] = None
+        self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._changed = asyncio.Event()
 
-    async def start(self) -> "FakeGraphApi":
+    async def start(self) -> FakeGraphApi:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -66,13 +67,11 @@ class FakeGraphApi:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def fail_next(
-        self, status: int, times: int = 1, error: Optional[dict] = None, headers: Optional[dict] = None
-    ) -> None:
+    def fail_next(self, status: int, times: int = 1, error: dict | None = None, headers: dict | None = None) -> None:
         body = {"error": error or {"message": "fake failure", "type": "OAuthException", "code": 2, "fbtrace_id": "x"}}
         self._failures.extend([(status, body, headers or {})] * times)
 
-    def _conversations_api(self, request: web.Request) -> Optional[dict]:
+    def _conversations_api(self, request: web.Request) -> dict | None:
         """Meta's Conversations API over the messages this fake accepted: a conversation per
         recipient, its 20 newest messages, and each message's text."""
         last = request.path.rstrip("/").rsplit("/", 1)[-1]
@@ -80,14 +79,19 @@ class FakeGraphApi:
             user = request.query.get("user_id", "")
             return {"data": [{"id": f"conv-{user}", "updated_time": "0"}]}
         if last.startswith("conv-"):
-            user = last[len("conv-"):]
+            user = last[len("conv-") :]
             mine = [(mid, c) for mid, c in self._sent.items() if (c.body.get("recipient") or {}).get("id") == user]
             return {"messages": {"data": [{"id": mid, "created_time": _iso(c.wall)} for mid, c in reversed(mine)][:20]}}
         if last in self._sent:
             call = self._sent[last]
             recipient = (call.body.get("recipient") or {}).get("id")
-            return {"id": last, "created_time": _iso(call.wall), "from": {"id": "shop"}, "to": {"data": [{"id": recipient}]},
-                    "message": call.text or ""}
+            return {
+                "id": last,
+                "created_time": _iso(call.wall),
+                "from": {"id": "shop"},
+                "to": {"data": [{"id": recipient}]},
+                "message": call.text or "",
+            }
         return None
 
     def stall_next(self, seconds: float, times: int = 1) -> None:
@@ -132,14 +136,12 @@ class FakeGraphApi:
         """Send API calls that carry a message (not typing indicators, not lookups)."""
         return [c for c in self.calls if c.method == "POST" and c.message is not None]
 
-    def texts(self, recipient_id: Optional[str] = None) -> list[str]:
+    def texts(self, recipient_id: str | None = None) -> list[str]:
         return [
-            c.text or ""
-            for c in self.sends
-            if recipient_id is None or c.body["recipient"].get("id") == recipient_id
+            c.text or "" for c in self.sends if recipient_id is None or c.body["recipient"].get("id") == recipient_id
         ]
 
-    async def wait_for(self, condition: Callable[["FakeGraphApi"], bool], timeout: float = 10.0) -> None:
+    async def wait_for(self, condition: Callable[[FakeGraphApi], bool], timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         while not condition(self):
             remaining = deadline - time.monotonic()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from typing import Any, Optional
+from typing import Any
 
 from channels.instagram_webhook import sign
 
@@ -24,20 +24,20 @@ def new_mid() -> str:
     return f"aWdfZAG1faXRlbTo{next(_mids):06d}"
 
 
-def messaging(sender: str, *, timestamp: Optional[int] = None, **event: Any) -> dict:
+def messaging(sender: str, *, timestamp: int | None = None, **event: Any) -> dict:
     return {"sender": {"id": sender}, "recipient": {"id": ACCOUNT_ID}, "timestamp": timestamp or now_ms(), **event}
 
 
-def text_message(sender: str, text: str, mid: Optional[str] = None, **message: Any) -> dict:
+def text_message(sender: str, text: str, mid: str | None = None, **message: Any) -> dict:
     timestamp = message.pop("timestamp", None)
     return messaging(sender, timestamp=timestamp, message={"mid": mid or new_mid(), "text": text, **message})
 
 
-def attachment_message(sender: str, attachments: list[dict], mid: Optional[str] = None, **message: Any) -> dict:
+def attachment_message(sender: str, attachments: list[dict], mid: str | None = None, **message: Any) -> dict:
     return messaging(sender, message={"mid": mid or new_mid(), "attachments": attachments, **message})
 
 
-def postback(sender: str, title: str, payload: str, mid: Optional[str] = None) -> dict:
+def postback(sender: str, title: str, payload: str, mid: str | None = None) -> dict:
     return messaging(sender, postback={"mid": mid or new_mid(), "title": title, "payload": payload})
 
 
@@ -45,7 +45,7 @@ def delivery(*events: dict, account: str = ACCOUNT_ID) -> dict:
     return {"object": "instagram", "entry": [{"id": account, "time": now_ms(), "messaging": list(events)}]}
 
 
-def comment(comment_id: str, text: str, media_id: str, sender: str = "990001", time_s: Optional[int] = None) -> dict:
+def comment(comment_id: str, text: str, media_id: str, sender: str = "990001", time_s: int | None = None) -> dict:
     return {
         "object": "instagram",
         "entry": [

@@ -53,7 +53,7 @@ async def test_buttons_the_bot_sends_are_remembered_for_that_customer_only(
     await harness.post(payloads.delivery(payloads.text_message("7012", "سلام")))
     await harness.settle()
     output = harness.channel.get_output_channel()
-    await output.send_text_with_buttons("7012", "کدوم؟", [{"title": "B-21", "payload": "/choose{\"code\": \"B-21\"}"}])
+    await output.send_text_with_buttons("7012", "کدوم؟", [{"title": "B-21", "payload": '/choose{"code": "B-21"}'}])
     with transaction(demo_store) as session:
         assert outbox.was_offered(session, "7012", '/choose{"code": "B-21"}')
         assert not outbox.was_offered(session, "7013", '/choose{"code": "B-21"}')
@@ -102,11 +102,16 @@ async def test_the_next_message_knows_the_shared_post_in_another_server_process(
     graph.media[B21_MEDIA_ID] = {"shortcode": "C8dmoB21"}
     share = {"type": "ig_post", "payload": {"ig_post_media_id": B21_MEDIA_ID, "url": "https://lookaside.fbsbx.com/x"}}
     first, second = FakeBot(), FakeBot()
-    for bot, event in ((first, payloads.attachment_message("7006", [share])), (second, payloads.text_message("7006", "موجوده؟"))):
+    for bot, event in (
+        (first, payloads.attachment_message("7006", [share])),
+        (second, payloads.text_message("7006", "موجوده؟")),
+    ):
         channel = make_channel(graph, demo_store)  # a process of its own, on the shared store
         async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
             body = payloads.encode(payloads.delivery(event))
-            async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
+            async with http.post(
+                f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)
+            ) as reply:
                 assert reply.status == 200
             await channel.workers.join()
     (question,) = second.received
@@ -196,4 +201,3 @@ async def test_an_order_source_follows_the_ad_or_link_a_customer_came_from(harne
     assert from_ad.metadata["product_source"] == "ad" and "product_code" not in from_ad.metadata
     assert from_link.metadata["product_source"] == "link"
     assert "product_source" not in plain.metadata
-

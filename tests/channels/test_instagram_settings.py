@@ -71,7 +71,9 @@ def test_real_values_start_in_production(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("SHOP_ENV", raising=False)
     settings = InstagramSettings.from_credentials({**CREDENTIALS, "database_url": "postgresql://shop:pw-0004@db/shop"})
     assert (settings.verify_token, settings.app_secret, settings.graph.access_token) == (
-        "v-token-0001", "s3cret-value-0002", "IGQ-token-0003",
+        "v-token-0001",
+        "s3cret-value-0002",
+        "IGQ-token-0003",
     )
     assert settings.graph.base_url == INSTAGRAM_LOGIN_HOST
     assert settings.database_url == "postgresql://shop:pw-0004@db/shop"

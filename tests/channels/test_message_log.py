@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from alembic import command
@@ -63,8 +62,7 @@ def test_migration_0003_goes_down_and_up(database_url: str) -> None:
 
 def test_the_message_log_does_not_import_rasa() -> None:
     code = (
-        "import sys, inventory_db.message_log; "
-        "print([m for m in sys.modules if m.split('.')[0] in ('rasa', 'sanic')])"
+        "import sys, inventory_db.message_log; print([m for m in sys.modules if m.split('.')[0] in ('rasa', 'sanic')])"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Union
 
 import pytest
 
@@ -19,10 +18,9 @@ from channels.instagram_webhook import (
     parse_delivery,
 )
 from channels.instagram_worker import InboxSettings, InboxWorkers
-from inventory_db import inbox
-from inventory_db.database import transaction
 from channels.shared_posts import order_source
-from inventory_db import orders
+from inventory_db import inbox, orders
+from inventory_db.database import transaction
 from tests.channels import payloads
 
 
@@ -83,7 +81,7 @@ def test_every_order_source_the_channel_emits_is_one_the_store_takes() -> None:
         *(payloads.messaging("1", referral=referral) for referral in referrals),
     )
 
-    def origin(event: Event) -> Union[SharedMedia, WebhookReferral, CommentEvent, None]:
+    def origin(event: Event) -> SharedMedia | WebhookReferral | CommentEvent | None:
         if isinstance(event, MessageEvent):
             return event.shared_media or event.referral
         return event.referral if isinstance(event, ReferralEvent) else event
@@ -91,13 +89,26 @@ def test_every_order_source_the_channel_emits_is_one_the_store_takes() -> None:
     events = _parse(document) + _parse(payloads.comment("c1", "قیمت؟", "m1"))
     sources = [order_source(found) for found in map(origin, events) if found is not None]
     assert sources == [
-        "post", "post", "reel", "reel", "story", "ad", "link", "ad", None, "ad", "link", "ad", None, "comment"
+        "post",
+        "post",
+        "reel",
+        "reel",
+        "story",
+        "ad",
+        "link",
+        "ad",
+        None,
+        "ad",
+        "link",
+        "ad",
+        None,
+        "comment",
     ]
     assert {source for source in sources if source is not None} <= set(orders.SOURCES)
 
 
 def test_unreadable_bodies_raise_malformed_payload() -> None:
-    for body in (b"", b"null", b'"text"', b'{"entry": {}}', "{\"entry\": [\"\xff\"]".encode("latin-1")):
+    for body in (b"", b"null", b'"text"', b'{"entry": {}}', '{"entry": ["\xff"]'.encode("latin-1")):
         with pytest.raises(MalformedPayload):
             parse_delivery(body)
 
@@ -125,9 +136,9 @@ async def test_workers_keep_each_customers_order_and_run_customers_side_by_side(
             return work(session)
 
     with transaction(session_factory) as session:
-        inbox.store(session, [
-            inbox.NewEvent("message", f"{key}{n}", key, 1000 + n, "{}") for n in range(3) for key in "ab"
-        ])
+        inbox.store(
+            session, [inbox.NewEvent("message", f"{key}{n}", key, 1000 + n, "{}") for n in range(3) for key in "ab"]
+        )
     workers = InboxWorkers(db, handle, gave_up, InboxSettings(poll_s=0.02))
     workers.start()
     await workers.join(5)

@@ -102,7 +102,9 @@ async def test_a_failing_turn_is_retried_and_answered_once_in_order(harness: Har
         assert inbox.counts(session) == inbox.InboxCounts(pending=0, leased=0, done=2, gave_up=0)
 
 
-async def test_a_turn_that_always_fails_hands_the_customer_to_a_person(harness: Harness, demo_store: sessionmaker) -> None:
+async def test_a_turn_that_always_fails_hands_the_customer_to_a_person(
+    harness: Harness, demo_store: sessionmaker
+) -> None:
     harness.bot.fail_on = "boom"
     await harness.post(payloads.delivery(payloads.text_message("6019", "boom", mid="mid-boom-always")))
     await harness.post(payloads.delivery(payloads.text_message("6019", "هستید؟")))
@@ -142,7 +144,9 @@ async def test_shutdown_hands_unfinished_turns_back_and_the_next_start_answers_t
     channel.workers.settings = replace(channel.workers.settings, shutdown_grace_s=0.2)
     async with serve(channel, slow) as base_url, aiohttp.ClientSession() as http:
         body = payloads.encode(payloads.delivery(payloads.text_message("6030", "سلام", mid="mid-shutdown")))
-        async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
+        async with http.post(
+            f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)
+        ) as reply:
             assert reply.status == 200
         while not slow.received:
             await asyncio.sleep(0.01)
@@ -176,7 +180,9 @@ async def test_a_process_holds_at_most_its_workers_turns_however_many_customers_
     async with serve(channel, bot) as base_url, aiohttp.ClientSession() as http:
         for n in range(12):
             body = payloads.encode(payloads.delivery(payloads.text_message(f"63{n:02}", "سلام")))
-            async with http.post(f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)) as reply:
+            async with http.post(
+                f"{base_url}/webhooks/instagram/webhook", data=body, headers=payloads.signed_headers(body)
+            ) as reply:
                 assert reply.status == 200
         await channel.workers.join()
     assert most == 3  # the rest waited as rows, none dropped

@@ -129,7 +129,11 @@ async def test_other_4xx_are_not_retried_and_logged_with_metas_code(
     graph: FakeGraphApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = _client(graph)
-    outside_window = {"message": "This message is sent outside of allowed window.", "code": 10, "error_subcode": 2018278}
+    outside_window = {
+        "message": "This message is sent outside of allowed window.",
+        "code": 10,
+        "error_subcode": 2018278,
+    }
     graph.fail_next(400, error=outside_window)
     with caplog.at_level(logging.ERROR), pytest.raises(GraphApiError) as raised:
         await client.send_message({"id": "8003"}, {"text": "x"})
@@ -149,7 +153,7 @@ async def test_sends_are_paced_under_the_rate_limit(graph: FakeGraphApi) -> None
     # Arrival times at the fake server jitter by a few ms under load, so check the
     # pace over windows of 5 calls: an unpaced client sends them all within ~1 ms.
     arrivals = [call.at for call in graph.calls]
-    windows = [b - a for a, b in zip(arrivals, arrivals[5:])]
+    windows = [b - a for a, b in zip(arrivals, arrivals[5:], strict=False)]
     assert min(windows) >= 5 / 50 * 0.8
 
 
@@ -227,7 +231,12 @@ async def test_buttons_cards_and_images_go_out_in_instagram_shapes(
         {
             "custom": {
                 "product_cards": [
-                    {"code": "B-21", "title": "مانتو کتان", "price": "۱٬۲۵۰٬۰۰۰ تومان", "image_url": "https://x/b21.jpg"}
+                    {
+                        "code": "B-21",
+                        "title": "مانتو کتان",
+                        "price": "۱٬۲۵۰٬۰۰۰ تومان",
+                        "image_url": "https://x/b21.jpg",
+                    }
                 ]
             }
         },

@@ -10,7 +10,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.turn_guard import PROCESSOR_LOGGER, TurnSafeSQLTrackerStore, already_handled, guarded_turn, watch_action_failures
+from channels.turn_guard import (
+    PROCESSOR_LOGGER,
+    TurnSafeSQLTrackerStore,
+    already_handled,
+    guarded_turn,
+    watch_action_failures,
+)
 
 
 def _store(tmp_path: Path) -> TurnSafeSQLTrackerStore:

@@ -92,9 +92,19 @@ async def test_every_odd_shape_gets_200_or_4xx_never_500(harness: Harness) -> No
         {"object": "instagram", "entry": [{"id": "1", "messaging": 5}]},
         {"object": "instagram", "entry": [{"id": "1", "changes": "x", "messaging": {"a": 1}}]},
         {"object": "instagram", "entry": [{"id": "1", "messaging": [{"sender": ["7100"], "message": {"mid": "m"}}]}]},
-        {"object": "instagram", "entry": [{"id": "1", "messaging": [{"sender": sender, "message": {"mid": {"x": 1}}}]}]},
-        {"object": "instagram", "entry": [{"id": "1", "messaging": [{"sender": sender, "timestamp": "soon",
-                                                                     "message": {"mid": "m-soon", "text": 5}}]}]},
+        {
+            "object": "instagram",
+            "entry": [{"id": "1", "messaging": [{"sender": sender, "message": {"mid": {"x": 1}}}]}],
+        },
+        {
+            "object": "instagram",
+            "entry": [
+                {
+                    "id": "1",
+                    "messaging": [{"sender": sender, "timestamp": "soon", "message": {"mid": "m-soon", "text": 5}}],
+                }
+            ],
+        },
         {"object": "instagram", "entry": [{"id": "1", "changes": [{"field": "comments", "value": {"id": []}}]}]},
         {"object": "instagram", "entry": [{"id": "1", "time": True, "field": "comments", "value": {"id": "c1"}}]},
         {"object": 7, "entry": []},
@@ -106,7 +116,11 @@ async def test_every_odd_shape_gets_200_or_4xx_never_500(harness: Harness) -> No
     for constant in (b"Infinity", b"-Infinity", b"NaN", b"1e400"):
         body = (
             b'{"object": "instagram", "entry": [{"id": "1", "time": ' + constant + b', "messaging": [{"sender": '
-            b'{"id": "7101"}, "timestamp": ' + constant + b', "message": {"mid": "m-' + constant + b'", "text": "hi"}}]}]}'
+            b'{"id": "7101"}, "timestamp": '
+            + constant
+            + b', "message": {"mid": "m-'
+            + constant
+            + b'", "text": "hi"}}]}]}'
         )
         assert (await harness.post(body))[0] == 200, constant
     await harness.settle()
@@ -126,4 +140,3 @@ async def test_webhook_answers_at_once_and_processes_afterwards(harness: Harness
 async def test_health_route(harness: Harness) -> None:
     async with harness.http.get(f"{harness.base_url}/webhooks/instagram/") as reply:
         assert reply.status == 200 and (await reply.json()) == {"status": "ok"}
-

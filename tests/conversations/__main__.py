@@ -1,7 +1,8 @@
 """``python -m tests.conversations``: simulated customers buy (or cancel) through the real servers.
 
-Exits 1 when a variety completes less than 0.97 of its conversations or a question is
-asked three bot turns running. docs/conversations.md explains the table.
+Exits 1 when a variety completes less than 0.97 of its conversations, a question is
+asked three bot turns running, or the owner's ``shopctl report`` disagrees with
+``shopctl orders list`` about the orders the run placed (``report_agreement``). docs/conversations.md explains the table.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import asyncio
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
-from tests.conversations import report
+from inventory_db import reports
+from inventory_db.settings import shop_timezone
+from tests.conversations import report, report_agreement
 from tests.conversations.customer import PHRASING_SETS
 from tests.conversations.runner import Settings, run
 from tests.conversations.scenarios import generate
@@ -34,7 +38,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--servers", type=int, default=2, help="Rasa + action server pairs (one core each)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the store and server logs here")
     parser.add_argument(
-        "--phrasings", choices=sorted(PHRASING_SETS), default="main",
+        "--phrasings",
+        choices=sorted(PHRASING_SETS),
+        default="main",
         help="what customers write: main (phrasings.py) or heldout (phrasings_heldout.py, never tuned on)",
     )
     parser.add_argument("--verbose", action="store_true", help="print every failed transcript, not the first few")
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     scenarios = generate(args.count, args.seed)[: args.limit]
     started = time.monotonic()
+    zone = shop_timezone()
+    first_day = datetime.now(zone).date()
     run_settings = Settings(args.model, args.concurrency, args.servers, args.workdir, args.phrasings)
     outcome = asyncio.run(run(scenarios, run_settings))
     timing = {
@@ -56,9 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         "server_start_s": outcome.server_start_s,
         "conversations_s": outcome.conversations_s,
     }
-    settings = {"model": str(args.model), "seed": args.seed, "phrasings": args.phrasings,
-                "concurrency": args.concurrency, "servers": args.servers, "workdir": str(outcome.workdir)}
-    document = report.build(outcome.results, timing, settings)
+    settings = {
+        "model": str(args.model),
+        "seed": args.seed,
+        "phrasings": args.phrasings,
+        "concurrency": args.concurrency,
+        "servers": args.servers,
+        "workdir": str(outcome.workdir),
+    }
+    period = reports.Period(first_day, datetime.now(zone).date())
+    agreement = report_agreement.check(f"sqlite:///{outcome.workdir / 'shop.db'}", period, zone)
+    document = report.build(outcome.results, timing, settings, agreement)
     failed = [r for r in outcome.results if not r.completed]
     for result in failed if args.verbose else failed[:SHOWN_FAILURES]:
         print(report.show_transcript(result), end="\n\n")

@@ -78,7 +78,11 @@ def load_catalog(path: Path = CATALOG_CSV) -> dict[str, Product]:
             products[row.code] = Product(row.code, row.name_fa, row.name_en, row.category, row.post or "", (variant,))
         else:
             products[row.code] = Product(
-                current.code, current.name_fa, current.name_en, current.category, current.post,
+                current.code,
+                current.name_fa,
+                current.name_en,
+                current.category,
+                current.post,
                 (*current.variants, variant),
             )
     return products

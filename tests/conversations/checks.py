@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +32,7 @@ class Outcome:
     label: str = ""  # the class of problem, without values ("wrong quantity")
 
 
-def check_order(session: Session, scenario: Scenario, expected: Optional[ExpectedOrder]) -> Outcome:
+def check_order(session: Session, scenario: Scenario, expected: ExpectedOrder | None) -> Outcome:
     placed = orders.list_orders(session, customer_id=scenario.sender)
     if expected is None:
         held = reservations.active_for(session, scenario.sender)
@@ -51,12 +50,22 @@ def check_order(session: Session, scenario: Scenario, expected: Optional[Expecte
         return Outcome(False, f"{len(order.items)} lines in the order", "more than one line")
     item = order.items[0]
     got = {
-        "product": item.code, "colour": item.color, "size": item.size, "quantity": item.quantity,
-        "phone": order.phone, "shipping": order.shipping_method, "total": order.total,
+        "product": item.code,
+        "colour": item.color,
+        "size": item.size,
+        "quantity": item.quantity,
+        "phone": order.phone,
+        "shipping": order.shipping_method,
+        "total": order.total,
     }
     want = {
-        "product": expected.code, "colour": expected.color, "size": expected.size, "quantity": expected.quantity,
-        "phone": expected.phone, "shipping": expected.shipping_method, "total": expected.total,
+        "product": expected.code,
+        "colour": expected.color,
+        "size": expected.size,
+        "quantity": expected.quantity,
+        "phone": expected.phone,
+        "shipping": expected.shipping_method,
+        "total": expected.total,
     }
     if expected.source is not None:
         got["source"], want["source"] = order.source, expected.source

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 from tests.conversations import values
 from tests.conversations.catalog import FINGLISH_NAMES, Product
@@ -36,7 +36,15 @@ PHRASING_SETS: dict[str, Phrasings] = {"main": PHRASINGS, "heldout": HELDOUT_PHR
 
 # Slots the customer can be asked for (the part after "utter_ask_"), longest match wins.
 ASKABLE = (
-    "product_code", "product", "color", "size", "quantity", "customer_name", "phone", "address", "postal_code",
+    "product_code",
+    "product",
+    "color",
+    "size",
+    "quantity",
+    "customer_name",
+    "phone",
+    "address",
+    "postal_code",
     "shipping_method",
 )
 OFFERS = frozenset({"utter_offer_to_order", "utter_variant_available", "utter_product_overview"})
@@ -63,18 +71,18 @@ class Utterance:
 
     text: str
     kind: str  # the phrasing slot ("quantity", "buy"...), "button:<question>" or "share"
-    payload: Optional[str] = None
-    share_media_id: Optional[str] = None
+    payload: str | None = None
+    share_media_id: str | None = None
 
 
 @dataclass
 class Turn:
     said: Utterance
     replies: list[BotMessage]
-    names: list[Optional[str]]  # the response each reply was recognised as
+    names: list[str | None]  # the response each reply was recognised as
 
 
-def question_of(name: Optional[str]) -> Optional[str]:
+def question_of(name: str | None) -> str | None:
     """What a response asks the customer: a slot, "summary", "choose", "offer", "sold_out"; else None."""
     if name is None:
         return None
@@ -116,7 +124,7 @@ class Customer:
     rng: random.Random = field(init=False)
     want: Item = field(init=False)
     turns: list[Turn] = field(default_factory=list)
-    end: Optional[str] = None  # placed, cancelled, gave up…, stuck…, turn cap
+    end: str | None = None  # placed, cancelled, gave up…, stuck…, turn cap
     repeated: set[str] = field(default_factory=set)  # questions asked REPEATED bot turns running
     unrecognised: list[str] = field(default_factory=list)
     stuck_turns: int = 0
@@ -125,11 +133,11 @@ class Customer:
         self.rng = random.Random(self.scenario.rng_seed)
         self.want = self.scenario.asked
         self._streaks: dict[str, int] = {}  # question → bot turns running that asked it
-        self._answered: Optional[str] = None  # the question the customer's last message answered
+        self._answered: str | None = None  # the question the customer's last message answered
         self._done: set[str] = set()  # scenario events already played: cancel, digression, correction, pick
-        self._pending: Optional[str] = None  # the question left open by a digression or correction
+        self._pending: str | None = None  # the question left open by a digression or correction
         self._queue: list[Utterance] = []
-        self._again: Optional[Callable[[], Utterance]] = None  # says the last thing again, in other words
+        self._again: Callable[[], Utterance] | None = None  # says the last thing again, in other words
         self._resent = False
         self._cancels = 0  # times the customer has asked to cancel
         self._picked_now = False  # switched to the in-stock alternative in this turn
@@ -146,11 +154,11 @@ class Customer:
         )
         return self._say(slot)
 
-    def react(self, said: Utterance, replies: list[BotMessage]) -> Optional[Utterance]:
+    def react(self, said: Utterance, replies: list[BotMessage]) -> Utterance | None:
         """Record the bot's answer to ``said``; the customer's next message, or None when done."""
         names = [self.matcher.match(m.text) for m in replies]
         self.turns.append(Turn(said, replies, names))
-        self.unrecognised += [m.text for m, name in zip(replies, names) if name is None and m.text.strip()]
+        self.unrecognised += [m.text for m, name in zip(replies, names, strict=True) if name is None and m.text.strip()]
         self._count_streaks(names, twist=said.kind.startswith(TWISTS))
         if "utter_order_placed" in names:
             self.end = "placed"
@@ -187,7 +195,7 @@ class Customer:
 
     # --- deciding what to say -------------------------------------------------------
 
-    def _count_streaks(self, names: list[Optional[str]], twist: bool) -> None:
+    def _count_streaks(self, names: list[str | None], twist: bool) -> None:
         """Questions asked in this bot turn and the turns before it, however the re-ask is worded.
 
         A question asked again after a digression or a correction is still open, not a loop:
@@ -200,7 +208,7 @@ class Customer:
             if run >= REPEATED and any(n and n.startswith("utter_ask_") and question_of(n) == q for n in names)
         }
 
-    def _take_the_alternative(self, names: list[Optional[str]]) -> bool:
+    def _take_the_alternative(self, names: list[str | None]) -> bool:
         """Told the variant is sold out, a sold-out customer now wants the one in stock."""
         self._picked_now = False
         if self.scenario.kind == "sold_out" and "pick" not in self._done and any(n in SOLD_OUT for n in names):
@@ -209,7 +217,7 @@ class Customer:
             self._picked_now = True
         return self._picked_now
 
-    def _nothing_asked(self, names: list[Optional[str]]) -> Optional[Utterance]:
+    def _nothing_asked(self, names: list[str | None]) -> Utterance | None:
         if self._pending is not None:  # after a digression: go on with the question still open
             question, self._pending = self._pending, None
             return self._answer(question, [])
@@ -221,7 +229,7 @@ class Customer:
         self.end = f"stuck after {recognised[-1] if recognised else 'an unrecognised reply'}"
         return None
 
-    def _event_at(self, question: str) -> Optional[Utterance]:
+    def _event_at(self, question: str) -> Utterance | None:
         """The scenario's twist, when the bot reaches the question it belongs to."""
         s = self.scenario
         if s.cancel_at == question and "cancel" not in self._done:
@@ -239,7 +247,7 @@ class Customer:
             return self._say(f"correct_{s.correction.field}")
         return None
 
-    def _answer(self, question: str, buttons: list[Button], plain: bool = False) -> Optional[Utterance]:
+    def _answer(self, question: str, buttons: list[Button], plain: bool = False) -> Utterance | None:
         s, want = self.scenario, self.want
         if plain and question not in ("offer", "choose", "sold_out", "product", "product_code"):
             return self._say_plain(question, buttons)
@@ -271,13 +279,13 @@ class Customer:
 
     def _click(
         self, buttons: list[Button], fits: Callable[[str, dict[str, object]], bool], question: str
-    ) -> Optional[Utterance]:
+    ) -> Utterance | None:
         if not self.scenario.clicks_buttons or self.rng.random() >= CLICK_RATE:
             return None
         for button in buttons:
             if fits(button.payload, _payload_values(button.payload)):
                 said = Utterance(button.title, f"button:{question}", payload=button.payload)
-                self._again = lambda: said
+                self._again = lambda said=said: said
                 return said
         return None
 

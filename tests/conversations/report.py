@@ -8,10 +8,11 @@ comparison between runs. The gate: every variety completes at least
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from benchmarks.reporting import host_info, write_report
 from tests.conversations.checks import Outcome
@@ -27,7 +28,7 @@ class Result:
     scenario: Scenario
     customer: Customer
     outcome: Outcome = field(default_factory=lambda: Outcome(False, "not checked"))
-    error: Optional[str] = None  # the harness could not finish the conversation (server down, timeout)
+    error: str | None = None  # the harness could not finish the conversation (server down, timeout)
     wrong_script: int = 0  # bot replies in the other script
     seconds: float = 0.0
 
@@ -70,14 +71,16 @@ def transcript(result: Result) -> list[dict[str, Any]]:
             "kind": turn.said.kind,
             "bot": [
                 {"text": m.text, "response": name, **({"buttons": [b.payload for b in m.buttons]} if m.buttons else {})}
-                for m, name in zip(turn.replies, turn.names)
+                for m, name in zip(turn.replies, turn.names, strict=True)
             ],
         }
         for turn in result.customer.turns
     ]
 
 
-def build(results: list[Result], timing: dict[str, float], settings: dict[str, Any]) -> dict[str, Any]:
+def build(
+    results: list[Result], timing: dict[str, float], settings: dict[str, Any], agreement: dict[str, Any]
+) -> dict[str, Any]:
     by_variety = {v: _row([r for r in results if r.scenario.variety == v]) for v in VARIETIES}
     by_kind = {k: _row([r for r in results if r.scenario.kind == k]) for k in KINDS}
     failures = Counter(r.failure for r in results if not r.completed)
@@ -88,7 +91,7 @@ def build(results: list[Result], timing: dict[str, float], settings: dict[str, A
         "host": host_info(),
         **settings,
         **{key: round(value, 1) for key, value in timing.items()},
-        "passed": not low and not repeated,
+        "passed": not low and not repeated and agreement["agrees"],
         "below_min_completion": low,
         "min_completion": MIN_COMPLETION,
         "all": _row(results),
@@ -97,14 +100,23 @@ def build(results: list[Result], timing: dict[str, float], settings: dict[str, A
         "failure_classes": dict(failures.most_common()),
         "asked_3x_running": dict(repeated.most_common()),
         "unrecognised_replies": [{"text": t, "count": n} for t, n in unknown.most_common(30)],
+        "report_agreement": agreement,
         "conversations": [
             {
-                "index": r.scenario.index, "variety": r.scenario.variety, "kind": r.scenario.kind,
-                "channel": r.scenario.channel, "sender": r.scenario.sender, "completed": r.completed,
-                "end": r.customer.end, "failure": None if r.completed else r.failure,
-                "problem": r.error or r.outcome.problem, "turns": len(r.customer.turns),
-                "asked_3x_running": sorted(r.customer.repeated), "wrong_script_replies": r.wrong_script,
-                "seconds": round(r.seconds, 1), "transcript": transcript(r),
+                "index": r.scenario.index,
+                "variety": r.scenario.variety,
+                "kind": r.scenario.kind,
+                "channel": r.scenario.channel,
+                "sender": r.scenario.sender,
+                "completed": r.completed,
+                "end": r.customer.end,
+                "failure": None if r.completed else r.failure,
+                "problem": r.error or r.outcome.problem,
+                "turns": len(r.customer.turns),
+                "asked_3x_running": sorted(r.customer.repeated),
+                "wrong_script_replies": r.wrong_script,
+                "seconds": round(r.seconds, 1),
+                "transcript": transcript(r),
             }
             for r in results
         ],
@@ -118,8 +130,16 @@ def _fmt(value: Any) -> str:
 
 
 def table(report: dict[str, Any]) -> str:
-    columns = ("conversations", "completed", "completion", "turns_per_order", "asked_3x_running",
-               "wrong_script_replies", "unrecognised_replies", "stuck_turns")
+    columns = (
+        "conversations",
+        "completed",
+        "completion",
+        "turns_per_order",
+        "asked_3x_running",
+        "wrong_script_replies",
+        "unrecognised_replies",
+        "stuck_turns",
+    )
     heads = ("convs", "done", "rate", "turns/order", "asked 3x", "wrong script", "unrecognised", "stuck")
 
     def rows(title: str, section: dict[str, dict[str, Any]]) -> Iterable[str]:
@@ -147,23 +167,39 @@ def table(report: dict[str, Any]) -> str:
     if report["unrecognised_replies"]:
         lines += ["bot messages the customer did not recognise (top 5):"]
         lines += [f"  {u['count']:>4}  {u['text'][:110]!r}" for u in report["unrecognised_replies"][:5]]
-    verdict = "PASSED" if report["passed"] else (
-        f"FAILED: completion below {MIN_COMPLETION} in {', '.join(report['below_min_completion']) or 'no variety'}"
-        f"; questions asked three times running in {sum(report['asked_3x_running'].values())} conversation(s)"
+    agreement = report["report_agreement"]
+    sales = agreement["sales"] or {}
+    lines += [
+        "",
+        f"owner's report vs orders list: {'agree' if agreement['agrees'] else 'DISAGREE'} "
+        f"({sales.get('orders_placed')} orders placed, {agreement['orders_listed']} listed, "
+        f"{len(agreement['by_source'] or [])} sources)",
+        *(f"  {problem}" for problem in agreement["problems"]),
+    ]
+    verdict = (
+        "PASSED"
+        if report["passed"]
+        else (
+            f"FAILED: completion below {MIN_COMPLETION} in {', '.join(report['below_min_completion']) or 'no variety'}"
+            f"; questions asked three times running in {sum(report['asked_3x_running'].values())} conversation(s)"
+            f"; report agrees with the orders: {report['report_agreement']['agrees']}"
+        )
     )
     return "\n".join([*lines, "", verdict])
 
 
 def show_transcript(result: Result) -> str:
     s = result.scenario
-    head = (f"--- #{s.index} {s.variety} {s.kind} via {s.channel} ({s.sender}): "
-            f"{result.error or result.failure} {('| ' + result.outcome.problem) if result.outcome.problem else ''}")
+    head = (
+        f"--- #{s.index} {s.variety} {s.kind} via {s.channel} ({s.sender}): "
+        f"{result.error or result.failure} {('| ' + result.outcome.problem) if result.outcome.problem else ''}"
+    )
     lines = [head]
     for turn in result.customer.turns:
         said = turn.said
         shown = f"[tap] {said.text} ({said.payload})" if said.payload else said.text or "[shares a post]"
         lines.append(f"  customer> {shown}")
-        for message, name in zip(turn.replies, turn.names):
+        for message, name in zip(turn.replies, turn.names, strict=True):
             lines.append(f"       bot< {message.text[:160]!s}  [{name or '?'}]".replace("\n", " / "))
         if not turn.replies:
             lines.append("       bot< (nothing)")

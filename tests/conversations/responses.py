@@ -10,9 +10,9 @@ most literal characters wins. Texts that are a placeholder alone (``utter_policy
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
 
 import yaml
 
@@ -90,14 +90,14 @@ class ResponseMatcher:
             self.templates.append(Template("utter_policy", re.compile(_literal(text), re.DOTALL), len(text)))
 
     @classmethod
-    def from_project(cls, root: Path, policy_file: Optional[Path] = None) -> "ResponseMatcher":
+    def from_project(cls, root: Path, policy_file: Path | None = None) -> ResponseMatcher:
         return cls(domain_responses(root), policy_texts(policy_file or root / "shop_policy.yml"))
 
-    def match(self, text: str) -> Optional[str]:
+    def match(self, text: str) -> str | None:
         text = _clean(text)
         if not text:
             return None
-        best: Optional[Template] = None
+        best: Template | None = None
         for template in self.templates:
             if (best is None or template.literal_chars > best.literal_chars) and template.pattern.fullmatch(text):
                 best = template

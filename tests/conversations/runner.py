@@ -45,8 +45,13 @@ ACTION_SERVER_IDLE_S = "75"
 # TensorFlow thread pools as wide as the machine, spend their time waiting on each other.
 ONE_THREAD = {
     name: "1"
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                 "TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "TF_INTRA_OP_PARALLELISM_THREADS",
+        "TF_INTER_OP_PARALLELISM_THREADS",
+    )
 }
 
 
@@ -78,9 +83,7 @@ def prepare_store(url: str) -> None:
         engine.dispose()
 
 
-async def play(
-    scenario: Scenario, transport: Transport, matcher: ResponseMatcher, phrasings: str = "main"
-) -> Result:
+async def play(scenario: Scenario, transport: Transport, matcher: ResponseMatcher, phrasings: str = "main") -> Result:
     """One whole conversation; a server failure ends it as a harness error, not a crash."""
     customer = Customer(scenario, load_catalog()[scenario.asked.code], matcher, phrasings)
     result = Result(scenario, customer)
@@ -128,7 +131,11 @@ async def run(scenarios: list[Scenario], settings: Settings) -> Run:
         credentials = "rest:\n" + INSTAGRAM_CREDENTIALS
         return stacks[number].enter_context(
             running_assistant(
-                folder, url, credentials=credentials, extra_env=env, model=settings.model,
+                folder,
+                url,
+                credentials=credentials,
+                extra_env=env,
+                model=settings.model,
                 tracker_db=workdir / "tracker.db",  # shared: any server's worker may take an Instagram message
             )
         )

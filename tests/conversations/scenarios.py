@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 import yaml
 
@@ -62,12 +62,12 @@ class Scenario:
     person: str
     phone: str  # 09XXXXXXXXX
     address: str
-    postal: Optional[str]  # ten digits, or None for "I don't have one"
+    postal: str | None  # ten digits, or None for "I don't have one"
     method: Literal["post", "courier"]
     clicks_buttons: bool
-    correction: Optional[Correction] = None
-    digression_at: Optional[str] = None
-    cancel_at: Optional[str] = None
+    correction: Correction | None = None
+    digression_at: str | None = None
+    cancel_at: str | None = None
 
     @property
     def rng_seed(self) -> int:
@@ -86,15 +86,15 @@ class ExpectedOrder:
     subtotal: int
     shipping_fee: int
     total: int
-    postal: Optional[str]
-    source: Optional[str]  # "post" for share → buy; not checked otherwise
+    postal: str | None
+    source: str | None  # "post" for share → buy; not checked otherwise
 
 
 def load_policy(path: Path) -> ShopPolicy:
     return parse_policy(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
-def expected_order(scenario: Scenario, catalog: dict[str, Product], policy: ShopPolicy) -> Optional[ExpectedOrder]:
+def expected_order(scenario: Scenario, catalog: dict[str, Product], policy: ShopPolicy) -> ExpectedOrder | None:
     """The order the store should hold at the end; None when the customer cancels."""
     if scenario.kind == "cancel":
         return None
@@ -104,9 +104,17 @@ def expected_order(scenario: Scenario, catalog: dict[str, Product], policy: Shop
     method = next(m for m in policy.shipping_methods if m.key == scenario.method)
     fee = policy.shipping_fee(method, subtotal)
     return ExpectedOrder(
-        code=item.code, color=item.color, size=item.size, quantity=item.quantity,
-        phone="+98" + scenario.phone[1:], shipping_method=scenario.method, subtotal=subtotal, shipping_fee=fee,
-        total=subtotal + fee, postal=scenario.postal, source="post" if scenario.kind == "share_buy" else None,
+        code=item.code,
+        color=item.color,
+        size=item.size,
+        quantity=item.quantity,
+        phone="+98" + scenario.phone[1:],
+        shipping_method=scenario.method,
+        subtotal=subtotal,
+        shipping_fee=fee,
+        total=subtotal + fee,
+        postal=scenario.postal,
+        source="post" if scenario.kind == "share_buy" else None,
     )
 
 
@@ -175,11 +183,21 @@ def generate(count: int, seed: int = 7) -> list[Scenario]:
         sender = f"88{seed % 100:02d}{index:07d}" if channel == "instagram" else f"sim-{seed}-{index:04d}-{variety}"
         scenarios.append(
             Scenario(
-                index=index, seed=seed, variety=variety, kind=kind, sender=sender, channel=channel, opening=opening,
-                asked=asked, final=final, person=values.person(variety, rng), phone=values.mobile_digits(rng),
+                index=index,
+                seed=seed,
+                variety=variety,
+                kind=kind,
+                sender=sender,
+                channel=channel,
+                opening=opening,
+                asked=asked,
+                final=final,
+                person=values.person(variety, rng),
+                phone=values.mobile_digits(rng),
                 address=values.address(variety, rng),
                 postal=values.postal_digits(rng) if rng.random() < POSTAL_GIVEN else None,
-                method=rng.choice(("post", "courier")), clicks_buttons=rng.random() < BUTTON_CLICKERS,
+                method=rng.choice(("post", "courier")),
+                clicks_buttons=rng.random() < BUTTON_CLICKERS,
                 correction=correction,
                 digression_at=rng.choice(DIGRESSION_AT) if kind == "digression" else None,
                 cancel_at=rng.choice(CANCEL_AT) if kind == "cancel" else None,

@@ -371,4 +371,3 @@ def test_a_question_asked_again_after_a_digression_is_not_a_loop() -> None:
     assert said is not None and said.kind == "quantity"
     customer.react(said, [ask])
     assert customer.repeated == set()  # asked, digressed, asked, answered, asked: twice after an answer
-

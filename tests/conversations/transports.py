@@ -88,9 +88,7 @@ class InstagramTransport:
 
     def _handled(self, mid: str) -> bool:
         with self.log.connect() as connection:
-            row = connection.execute(
-                select(InboundEvent.processed_at).where(InboundEvent.external_id == mid)
-            ).first()
+            row = connection.execute(select(InboundEvent.processed_at).where(InboundEvent.external_id == mid)).first()
         return row is not None and row[0] is not None
 
     async def send(self, sender: str, said: Utterance) -> list[BotMessage]:

@@ -22,11 +22,11 @@ def persian_digits(text: str) -> str:
 
 
 def to_ascii(text: str) -> str:
-    return text.translate({ord(fa): ascii_ for ascii_, fa in zip("0123456789", "۰۱۲۳۴۵۶۷۸۹")})
+    return text.translate({ord(fa): ascii_ for ascii_, fa in zip("0123456789", "۰۱۲۳۴۵۶۷۸۹", strict=True)})
 
 
 def script(variety: Variety) -> str:
-    """"fa" for the two Persian-script varieties, "latin" for Finglish and English."""
+    """ "fa" for the two Persian-script varieties, "latin" for Finglish and English."""
     return "fa" if variety in PERSIAN_SCRIPT else "latin"
 
 
@@ -238,8 +238,10 @@ def person(variety: Variety, rng: random.Random) -> str:
 
 def mobile_digits(rng: random.Random) -> str:
     """A random Iranian mobile number as 09XXXXXXXXX."""
-    return "09" + rng.choice(["12", "13", "19", "35", "36", "01", "02", "21"]) + "".join(
-        rng.choice("0123456789") for _ in range(7)
+    return (
+        "09"
+        + rng.choice(["12", "13", "19", "35", "36", "01", "02", "21"])
+        + "".join(rng.choice("0123456789") for _ in range(7))
     )
 
 
@@ -264,19 +266,43 @@ def phone_word(digits: str, variety: Variety, rng: random.Random) -> str:
 _FA_CITIES = ("تهران", "اصفهان", "شیراز", "مشهد", "تبریز", "کرج", "رشت", "قم", "اهواز", "کرمان")
 _FI_CITIES = ("tehran", "esfahan", "shiraz", "mashhad", "tabriz", "karaj", "rasht", "qom", "ahvaz", "kerman")
 _FA_STREETS = (
-    "خیابان ولیعصر", "خیابان شریعتی", "بلوار کشاورز", "خیابان آزادی", "خیابان حافظ", "بلوار فردوسی", "خیابان امام",
+    "خیابان ولیعصر",
+    "خیابان شریعتی",
+    "بلوار کشاورز",
+    "خیابان آزادی",
+    "خیابان حافظ",
+    "بلوار فردوسی",
+    "خیابان امام",
     "بلوار معلم",
 )
 _FI_STREETS = (
-    "kheyabun valiasr", "khiabane shariati", "bolvar keshavarz", "khiabane azadi", "khiabane hafez",
-    "bolvare ferdowsi", "kheyabane emam", "bolvar moalem",
+    "kheyabun valiasr",
+    "khiabane shariati",
+    "bolvar keshavarz",
+    "khiabane azadi",
+    "khiabane hafez",
+    "bolvare ferdowsi",
+    "kheyabane emam",
+    "bolvar moalem",
 )
 _EN_STREETS = (
-    "Valiasr St", "Shariati St", "Keshavarz Blvd", "Azadi St", "Hafez Ave", "Ferdowsi Blvd", "Emam St", "Moalem Blvd",
+    "Valiasr St",
+    "Shariati St",
+    "Keshavarz Blvd",
+    "Azadi St",
+    "Hafez Ave",
+    "Ferdowsi Blvd",
+    "Emam St",
+    "Moalem Blvd",
 )
 _FA_ALLEYS = ("کوچه نسترن", "کوچه یاس", "کوچه سوم", "بن‌بست لاله", "کوچه شهید رضایی", "کوچه بهار")
 _FI_ALLEYS = (
-    "koocheye nastaran", "kuche yas", "kooche sevom", "bonbast laleh", "kuche shahid rezaei", "koocheye bahar",
+    "koocheye nastaran",
+    "kuche yas",
+    "kooche sevom",
+    "bonbast laleh",
+    "kuche shahid rezaei",
+    "koocheye bahar",
 )
 _EN_ALLEYS = ("Nastaran Alley", "Yas Alley", "3rd Alley", "Laleh Cul-de-sac", "Rezaei Alley", "Bahar Alley")
 

@@ -11,10 +11,10 @@ import ipaddress
 import os
 import signal
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 from tests.e2e.servers import ROOT, free_port, server_env, wait_http
 
@@ -33,7 +33,7 @@ class Profile:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def profile_env(workdir: Path, database_url: str, extra_env: Optional[dict[str, str]] = None) -> dict[str, str]:
+def profile_env(workdir: Path, database_url: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     """What run.sh prod needs to start on its own ports, store and tracker store in ``workdir``."""
     rasa_port, actions_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
@@ -61,7 +61,7 @@ def profile_env(workdir: Path, database_url: str, extra_env: Optional[dict[str, 
 
 @contextmanager
 def running_production_profile(
-    workdir: Path, database_url: str, extra_env: Optional[dict[str, str]] = None
+    workdir: Path, database_url: str, extra_env: dict[str, str] | None = None
 ) -> Iterator[Profile]:
     """``scripts/run.sh prod`` up (both servers answering); stopped as Ctrl-C would on exit."""
     env = profile_env(workdir, database_url, extra_env)
@@ -69,11 +69,13 @@ def running_production_profile(
     with log.open("w") as out:
         process = subprocess.Popen(
             ["bash", str(ROOT / "scripts" / "run.sh"), "prod"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    profile = Profile(
-        f"http://127.0.0.1:{env['RASA_PORT']}", f"http://127.0.0.1:{env['ACTIONS_PORT']}", process, log
-    )
+    profile = Profile(f"http://127.0.0.1:{env['RASA_PORT']}", f"http://127.0.0.1:{env['ACTIONS_PORT']}", process, log)
     try:
         wait_http(f"{profile.actions_url}/health", process, log, timeout=START_TIMEOUT_S)
         wait_http(f"{profile.base_url}/", process, log, timeout=START_TIMEOUT_S)

@@ -9,9 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -56,10 +56,10 @@ def server_env(database_url: str) -> dict[str, str]:
 def running_assistant(
     workdir: Path,
     database_url: str,
-    credentials: Optional[str] = None,
-    extra_env: Optional[dict[str, str]] = None,
-    model: Optional[Path] = None,
-    tracker_db: Optional[Path] = None,
+    credentials: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    model: Path | None = None,
+    tracker_db: Path | None = None,
 ) -> Iterator[str]:
     """Both servers up, serving ``model`` (default models/shop.tar.gz); yields the Rasa server's
     base URL. Stops both on exit. Conversations are kept in memory, or in the SQLite file
@@ -82,7 +82,10 @@ def running_assistant(
             processes.append(
                 subprocess.Popen(
                     [str(BIN / "python"), "-m", "serving.action_server", "--port", str(actions_port)],
-                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )
             )
         wait_http(f"http://127.0.0.1:{actions_port}/health", processes[0], actions_log)
@@ -90,11 +93,24 @@ def running_assistant(
             processes.append(
                 subprocess.Popen(
                     [
-                        str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
-                        "--credentials", str(creds), "--port", str(rasa_port), "--interface", "127.0.0.1",
+                        str(BIN / "rasa"),
+                        "run",
+                        "--model",
+                        str(model),
+                        "--endpoints",
+                        str(endpoints),
+                        "--credentials",
+                        str(creds),
+                        "--port",
+                        str(rasa_port),
+                        "--interface",
+                        "127.0.0.1",
                         "--enable-api",
                     ],
-                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )
             )
         wait_http(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log, timeout=300)
@@ -124,7 +140,10 @@ def shopctl(url: str, *args: str) -> str:
     """The owner's CLI as a real process against the test's store; fails the test on error."""
     result = subprocess.run(
         [sys.executable, "-m", "owner.cli", *args],
-        capture_output=True, text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

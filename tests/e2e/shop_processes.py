@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from inventory_db import inbox
 from inventory_db.database import make_engine, make_session_factory, transaction
@@ -39,7 +38,7 @@ class Shop:
     database_url: str
     graph: FakeGraphApi
     actions_port: int = field(default_factory=free_port)
-    actions: Optional[subprocess.Popen] = None
+    actions: subprocess.Popen | None = None
     rasa: dict[str, tuple[subprocess.Popen, int]] = field(default_factory=dict)
 
     def _env(self) -> dict[str, str]:
@@ -50,7 +49,10 @@ class Shop:
         with log.open("a") as out:
             self.actions = subprocess.Popen(
                 [str(BIN / "python"), "-m", "serving.action_server", "--port", str(self.actions_port)],
-                cwd=ROOT, env=self._env(), stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=self._env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_http(f"http://127.0.0.1:{self.actions_port}/health", self.actions, log)
 
@@ -77,11 +79,23 @@ class Shop:
         with log.open("a") as out:
             process = subprocess.Popen(
                 [
-                    str(BIN / "rasa"), "run", "--model", str(ROOT / "models" / "shop.tar.gz"),
-                    "--endpoints", str(endpoints), "--credentials", str(credentials),
-                    "--port", str(port), "--interface", "127.0.0.1",
+                    str(BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(ROOT / "models" / "shop.tar.gz"),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(credentials),
+                    "--port",
+                    str(port),
+                    "--interface",
+                    "127.0.0.1",
                 ],
-                cwd=ROOT, env=self._env(), stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=self._env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self.rasa[name] = (process, port)
         wait_http(f"http://127.0.0.1:{port}/", process, log, timeout=300)

@@ -17,8 +17,8 @@ import sqlite3
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import aiohttp
 import pytest
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.e2e
 REPLY_TIMEOUT_S = 120
 QUESTION = "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟"  # answered by a custom action, with the price
 PRICE = "۱٬۲۵۰٬۰۰۰"
+
 
 @pytest.fixture
 def shop(tmp_path: Path, graph: FakeGraphApi) -> Iterator[Shop]:

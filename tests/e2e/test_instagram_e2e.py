@@ -8,8 +8,8 @@ Needs ``make train`` first (models/). Slow: it starts both servers.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import aiohttp
 import pytest
@@ -17,7 +17,6 @@ from sqlalchemy.orm import sessionmaker
 
 from inventory_db import orders
 from inventory_db.database import transaction
-
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
 from tests.e2e.servers import ROOT, running_assistant
@@ -93,7 +92,10 @@ async def test_a_shared_post_then_a_purchase_leaves_one_order_from_that_post(
 ) -> None:
     sender = "e2e-sharer"
     graph.media["18000000000000021"] = {"shortcode": "C8dmoB21", "permalink": "https://www.instagram.com/p/C8dmoB21/"}
-    share = {"type": "ig_post", "payload": {"ig_post_media_id": "18000000000000021", "url": "https://lookaside.fbsbx.com/x"}}
+    share = {
+        "type": "ig_post",
+        "payload": {"ig_post_media_id": "18000000000000021", "url": "https://lookaside.fbsbx.com/x"},
+    }
     steps: list[tuple[dict, str]] = [
         (payloads.attachment_message(sender, [share]), "موجوده"),
         (payloads.text_message(sender, "این موجوده؟"), "موجوده"),
@@ -127,5 +129,10 @@ async def test_a_shared_post_then_a_purchase_leaves_one_order_from_that_post(
     with transaction(demo_store) as session:
         placed = [order for order in orders.list_orders(session) if order.customer_id == sender]
     assert len(placed) == 1
-    assert (placed[0].source, placed[0].items[0].code, placed[0].items[0].color, placed[0].items[0].size) == ("post", "B-21", "black", "L")
+    assert (placed[0].source, placed[0].items[0].code, placed[0].items[0].color, placed[0].items[0].size) == (
+        "post",
+        "B-21",
+        "black",
+        "L",
+    )
     assert placed[0].phone == "+989121234567"

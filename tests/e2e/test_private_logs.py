@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import aiohttp
 import pytest
@@ -71,7 +71,7 @@ def profile(tmp_path: Path, database_url: str, demo_store: sessionmaker, graph: 
         yield running
 
 
-def post_json(url: str, body: object, bearer: Optional[str] = None) -> tuple[int, str]:
+def post_json(url: str, body: object, bearer: str | None = None) -> tuple[int, str]:
     headers = {"Content-Type": "application/json"}
     if bearer:
         headers["Authorization"] = f"Bearer {bearer}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import pytest
 
@@ -33,7 +33,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
         yield running
 
 
-def status_of(url: str, *, method: str = "GET", body: Optional[dict] = None, bearer: Optional[str] = None) -> int:
+def status_of(url: str, *, method: str = "GET", body: dict | None = None, bearer: str | None = None) -> int:
     headers = {"Content-Type": "application/json"}
     if bearer is not None:
         headers["Authorization"] = f"Bearer {bearer}"

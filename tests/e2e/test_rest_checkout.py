@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -40,21 +40,72 @@ def available(url: str, code: str, color: str, size: str) -> int:
     [
         (
             "fa-buyer",
-            ["سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟", "میخوام", "دوتا", "مریم احمدی", "۰۹۱۲ ۳۴۵ ۶۷۸۹",
-             "تهران، خیابان ولیعصر، کوچه بهار، پلاک ۱۲", "ندارم", '/inform{"shipping_method": "post"}', "/affirm"],
-            {"code": "B-21", "color": "black", "size": "L", "quantity": 2, "phone": "+989123456789", "total": 2560000, "placed": "۱۰۰"},
+            [
+                "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟",
+                "میخوام",
+                "دوتا",
+                "مریم احمدی",
+                "۰۹۱۲ ۳۴۵ ۶۷۸۹",
+                "تهران، خیابان ولیعصر، کوچه بهار، پلاک ۱۲",
+                "ندارم",
+                '/inform{"shipping_method": "post"}',
+                "/affirm",
+            ],
+            {
+                "code": "B-21",
+                "color": "black",
+                "size": "L",
+                "quantity": 2,
+                "phone": "+989123456789",
+                "total": 2560000,
+                "placed": "۱۰۰",
+            },
         ),
         (
             "en-buyer",
-            ["Hi, how much is the K-40 in white, size 38?", "I want it", "2 pairs", "John Smith", "+98 912 345 6788",
-             "12 Vali Asr St, Tehran, unit 4", "none", '/inform{"shipping_method": "courier"}', "/affirm"],
-            {"code": "K-40", "color": "white", "size": "38", "quantity": 2, "phone": "+989123456788", "total": 4200000, "placed": "number 100"},
+            [
+                "Hi, how much is the K-40 in white, size 38?",
+                "I want it",
+                "2 pairs",
+                "John Smith",
+                "+98 912 345 6788",
+                "12 Vali Asr St, Tehran, unit 4",
+                "none",
+                '/inform{"shipping_method": "courier"}',
+                "/affirm",
+            ],
+            {
+                "code": "K-40",
+                "color": "white",
+                "size": "38",
+                "quantity": 2,
+                "phone": "+989123456788",
+                "total": 4200000,
+                "placed": "number 100",
+            },
         ),
         (
             "finglish-buyer",
-            ["salam SH-12 tusi darid?", "mikham", "do ta", "sara mohammadi", "09351112233",
-             "shiraz, bolvar zand, kooche 24, pelak 7", "nadaram", '/inform{"shipping_method": "post"}', "/affirm"],
-            {"code": "SH-12", "color": "gray", "size": "free", "quantity": 2, "phone": "+989351112233", "total": 700000, "placed": "۱۰۰"},
+            [
+                "salam SH-12 tusi darid?",
+                "mikham",
+                "do ta",
+                "sara mohammadi",
+                "09351112233",
+                "shiraz, bolvar zand, kooche 24, pelak 7",
+                "nadaram",
+                '/inform{"shipping_method": "post"}',
+                "/affirm",
+            ],
+            {
+                "code": "SH-12",
+                "color": "gray",
+                "size": "free",
+                "quantity": 2,
+                "phone": "+989351112233",
+                "total": 700000,
+                "placed": "۱۰۰",
+            },
         ),
     ],
 )
@@ -68,7 +119,10 @@ def test_inquiry_to_a_placed_order(assistant: tuple[str, str], sender: str, mess
     order = placed[0]
     item = order["items"][0]
     assert (item["code"], item["color"], item["size"], item["quantity"]) == (
-        expect["code"], expect["color"], expect["size"], expect["quantity"]
+        expect["code"],
+        expect["color"],
+        expect["size"],
+        expect["quantity"],
     )
     assert order["phone"] == expect["phone"] and order["total"] == expect["total"]
     assert available(url, expect["code"], expect["color"], expect["size"]) == before - expect["quantity"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from sqlalchemy import select
@@ -59,7 +60,9 @@ def assert_ledger_matches(factory: sessionmaker) -> None:
             held = sum(
                 r.quantity
                 for r in session.execute(
-                    select(Reservation).where(Reservation.variant_id == variant.id, Reservation.status == reservations.ACTIVE)
+                    select(Reservation).where(
+                        Reservation.variant_id == variant.id, Reservation.status == reservations.ACTIVE
+                    )
                 ).scalars()
             )
             allocated = sum(
@@ -71,5 +74,7 @@ def assert_ledger_matches(factory: sessionmaker) -> None:
                 ).scalars()
             )
             assert stock.ledger_totals(session, variant.id) == (variant.on_hand, held, allocated), (
-                variant.product.code, variant.color, variant.size,
+                variant.product.code,
+                variant.color,
+                variant.size,
             )

@@ -8,9 +8,9 @@ the orders service; ``rounds`` returns how many rounds hit a database error.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from types import ModuleType
-from typing import Callable
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
@@ -33,8 +33,13 @@ def _setup(factory: sessionmaker, service: ModuleType, n: int) -> tuple[list[int
     with transaction(factory) as session:
         numbers = [
             service.place_order(
-                session, f"round{n}:{i}", BUYER, items=[orders.ItemRequest(*SHARED, 1), orders.ItemRequest(*OTHER, 1)],
-                shipping_method="post", actor="test", now=past,
+                session,
+                f"round{n}:{i}",
+                BUYER,
+                items=[orders.ItemRequest(*SHARED, 1), orders.ItemRequest(*OTHER, 1)],
+                shipping_method="post",
+                actor="test",
+                now=past,
             ).number
             for i in range(ORDERS_PER_ROUND)
         ]

@@ -18,7 +18,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 SKIP_VARIABLE = "SHOP_SKIP_POSTGRES"
 INSTALL_HINT = "apt-get install -y postgresql"
@@ -28,7 +27,7 @@ class PostgresUnavailable(RuntimeError):
     """The server binaries are missing or the cluster would not start."""
 
 
-def find_bin_dir() -> Optional[Path]:
+def find_bin_dir() -> Path | None:
     """The newest installed server's bin directory, or None."""
     found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
     if not found:
@@ -52,7 +51,7 @@ class PostgresServer:
     bin_dir: Path
     base: Path
     port: int
-    run_as: Optional[str]
+    run_as: str | None
     _templates: set[str] = field(default_factory=set)
 
     @property
@@ -96,7 +95,7 @@ class PostgresServer:
         finally:
             connection.close()
 
-    def create_database(self, name: str, template: Optional[str] = None) -> str:
+    def create_database(self, name: str, template: str | None = None) -> str:
         """A new database (a fast copy of ``template`` when given); returns its URL."""
         copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
         self.execute(f'CREATE DATABASE "{name}"{copy}')
@@ -144,7 +143,19 @@ def start(max_connections: int = 200) -> PostgresServer:
                 "-c full_page_writes=off -c shared_buffers=128MB"
             )
             try:
-                server._run("pg_ctl", "-D", str(server.data_dir), "-l", str(base / "server.log"), "-o", options, "-w", "-t", "60", "start")
+                server._run(
+                    "pg_ctl",
+                    "-D",
+                    str(server.data_dir),
+                    "-l",
+                    str(base / "server.log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                )
                 break
             except PostgresUnavailable:
                 if attempt == 4:

@@ -8,7 +8,7 @@ two action servers sharing one database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from inventory_db import orders, reservations
 from inventory_db.database import make_engine, make_session_factory, transaction
@@ -25,7 +25,7 @@ class Outcome:
     refused: int  # attempts answered OutOfStock
 
 
-def customer(url: str, index: int, wants: int, barrier: Any, queue: Optional[Any] = None) -> Outcome:
+def customer(url: str, index: int, wants: int, barrier: Any, queue: Any | None = None) -> Outcome:
     """Try to get ``wants`` units, one at a time, by three routes in turn, until refused.
 
     Even customers reserve and then order from the hold; customers divisible by
@@ -43,8 +43,12 @@ def customer(url: str, index: int, wants: int, barrier: Any, queue: Optional[Any
                 if index % 3 == 0:
                     with transaction(factory) as session:
                         orders.place_order(
-                            session, f"{name}:{attempt}", _details(name),
-                            items=[orders.ItemRequest(CODE, COLOR, SIZE, 1)], shipping_method="post", actor=name,
+                            session,
+                            f"{name}:{attempt}",
+                            _details(name),
+                            items=[orders.ItemRequest(CODE, COLOR, SIZE, 1)],
+                            shipping_method="post",
+                            actor=name,
                         )
                     ordered += 1
                     continue
@@ -53,8 +57,12 @@ def customer(url: str, index: int, wants: int, barrier: Any, queue: Optional[Any
                 if index % 2 == 0:
                     with transaction(factory) as session:
                         orders.place_order(
-                            session, f"{name}:{attempt}", _details(name),
-                            reservation_ids=[hold.id], shipping_method="post", actor=name,
+                            session,
+                            f"{name}:{attempt}",
+                            _details(name),
+                            reservation_ids=[hold.id],
+                            shipping_method="post",
+                            actor=name,
                         )
                     ordered += 1
                 else:

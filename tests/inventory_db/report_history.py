@@ -29,7 +29,6 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db import checkout, events, handoffs, inbox, orders, restock
-from inventory_db.database import transaction
 from tests.inventory_db.helpers import ALI, SARA, item, place, run
 
 REZA = orders.Customer("ig-reza", "Reza", "09120000002", "Tabriz")
@@ -115,7 +114,7 @@ def funnel(*counts: int) -> list[dict]:
     steps = ("inquiry", "checkout_started", "product_code", "color", "size", "quantity", "customer_name", "phone",
              "address", "postal_code", "shipping_method", "summary_shown", "order_placed", "paid")  # fmt: skip
     assert len(counts) == len(steps)
-    return [{"step": s, "conversations": n} for s, n in zip(steps, counts)]
+    return [{"step": s, "conversations": n} for s, n in zip(steps, counts, strict=True)]
 
 
 THIS_WEEK = {
@@ -131,8 +130,11 @@ THIS_WEEK = {
         {"code": "K-40", "color": "white", "size": "39", "asks": 1, "restock_requests": 0},
     ],
     "sales": {
-        "orders_placed": 2, "orders_paid": 2, "units": 3,
-        "revenue_placed": 1_250_000 + 680_000, "revenue_paid": 1_250_000 + 450_000,
+        "orders_placed": 2,
+        "orders_paid": 2,
+        "units": 3,
+        "revenue_placed": 1_250_000 + 680_000,
+        "revenue_paid": 1_250_000 + 450_000,
     },  # fmt: skip
     "best_sellers": [
         {"code": "SH-12", "units": 2, "revenue": 640_000},  # items only: Sara's 40,000 shipping is not SH-12's

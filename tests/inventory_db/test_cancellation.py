@@ -17,8 +17,13 @@ NOW = datetime(2026, 5, 20, 10, 0, tzinfo=timezone.utc)
 def place(session: Session, customer_id: str, key: str, size: str = "L", quantity: int = 1) -> orders.OrderInfo:
     customer = Customer(customer_id, "Sara", "+989121234567", "Tehran, Valiasr 12")
     return orders.place_order(
-        session, key, customer, items=[ItemRequest("B-21", "black", size, quantity)], shipping_method="post",
-        actor="test", now=NOW,
+        session,
+        key,
+        customer,
+        items=[ItemRequest("B-21", "black", size, quantity)],
+        shipping_method="post",
+        actor="test",
+        now=NOW,
     )
 
 

@@ -1,7 +1,6 @@
 """Availability answers from the catalog service, and products found by name."""
 
 import io
-from typing import Optional
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,7 +50,7 @@ def test_available_counts_holds_and_open_orders(store: sessionmaker) -> None:
     assert catalog.availability(searched["B-21"], "black", "M").available == 4
 
 
-def _found(session: Session, text: str) -> tuple[Optional[str], list[str]]:
+def _found(session: Session, text: str) -> tuple[str | None, list[str]]:
     match = catalog.find_products_by_name(session, text)
     return (match.best.code if match.best else None), [p.code for p in match.candidates]
 

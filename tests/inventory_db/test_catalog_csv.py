@@ -36,7 +36,7 @@ def test_persian_and_finglish_values_become_canonical(session_factory: sessionma
     _import(
         session_factory,
         HEADER
-        + "ma110,مانتو بلند,Long manteau,مانتو,مشكي,لارج,\"۱٬۲۵۰٬۰۰۰\",۳,Cabc\n"
+        + 'ma110,مانتو بلند,Long manteau,مانتو,مشكي,لارج,"۱٬۲۵۰٬۰۰۰",۳,Cabc\n'
         + "MA 110,مانتو بلند,Long manteau,manto,sormei,XL,1250000,0,\n",
     )
     with transaction(session_factory) as session:
@@ -119,7 +119,11 @@ def test_imports_are_stock_movements(store: sessionmaker) -> None:
 def test_a_count_below_what_is_held_or_ordered_is_a_row_error(store: sessionmaker) -> None:
     with transaction(store) as session:
         reservations.reserve(session, "K-40", "white", "38", 2, "ig-1")
-    text = HEADER + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,37,2100000,9,\n" + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,38,2100000,1,\n"
+    text = (
+        HEADER
+        + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,37,2100000,9,\n"
+        + "K-40,کتونی اسپرت,Sport sneakers,shoes,white,38,2100000,1,\n"
+    )
     with pytest.raises(CatalogImportError) as raised:
         _import(store, text)
     assert [(e.line, "below the 2 units" in e.reason) for e in raised.value.errors] == [(3, True)]
@@ -138,7 +142,10 @@ def test_replace_keeps_products_with_orders_off_sale_and_deletes_the_rest(store:
     )
     summary = _import(store, new_file, replace=True)
     assert (summary.products_deactivated, summary.products_removed, summary.products_created) == (1, 5, 1)
-    assert (summary.variants_deactivated, summary.variants_removed) == (1, 2)  # H-3 gray M kept, M pink and XL black gone
+    assert (summary.variants_deactivated, summary.variants_removed) == (
+        1,
+        2,
+    )  # H-3 gray M kept, M pink and XL black gone
     with transaction(store) as session:
         with pytest.raises(UnknownProduct):
             catalog.get_product(session, "B-21")  # hidden from customers
@@ -169,17 +176,21 @@ def test_post_shortcodes_are_kept_as_written(session_factory: sessionmaker) -> N
     """Shortcodes are case-sensitive base64: no letter-run collapsing, only the edges trimmed."""
     _import(
         session_factory,
-        HEADER + "B-1,شال,Shawl,shawl,black,free,320000,2, DBkkkq2 \n" + "B-2,شال دو,Shawl two,shawl,black,free,320000,2,-Aaaa_Zz9\n",
+        HEADER
+        + "B-1,شال,Shawl,shawl,black,free,320000,2, DBkkkq2 \n"
+        + "B-2,شال دو,Shawl two,shawl,black,free,320000,2,-Aaaa_Zz9\n",
     )
     with transaction(session_factory) as session:
         assert [catalog.get_product(session, code).post for code in ("B-1", "B-2")] == ["DBkkkq2", "-Aaaa_Zz9"]
 
 
 def test_export_guards_formulas_and_reads_them_back(session_factory: sessionmaker) -> None:
-    names = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+98 shawl", "@home", "'=quoted by hand", "-50% off"]
-    _import(session_factory, HEADER + "".join(
-        f"B-{n},شال {n},Shawl,shawl,black,free,320000,{n},-Post{n}\n" for n in range(1, len(names) + 1)
-    ))
+    names = ['=HYPERLINK("http://evil.example","x")', "+98 shawl", "@home", "'=quoted by hand", "-50% off"]
+    _import(
+        session_factory,
+        HEADER
+        + "".join(f"B-{n},شال {n},Shawl,shawl,black,free,320000,{n},-Post{n}\n" for n in range(1, len(names) + 1)),
+    )
     with transaction(session_factory) as session:
         for n, name in enumerate(names, start=1):
             session.execute(select(Product).where(Product.code == f"B-{n}")).scalar_one().name_en = name
@@ -201,7 +212,10 @@ def test_export_guards_formulas_and_reads_them_back(session_factory: sessionmake
         ("B-1,شال,Shawl,shawl,black,free,100,³,", "stock '³' is not a whole number"),
         ("B-1," + "شال " * 50 + "نخی,Shawl,shawl,black,free,100,2,", "name_fa is 203 characters long; at most 200"),
         ("B-1,شال,Shawl,shawl,black,free,100,2," + "C" * 65, "post is 65 characters long; at most 64"),
-        ("B-1,شال,\"" + "x" * 200_000 + "\",shawl,black,free,100,2,", "not readable as CSV: field larger than field limit"),
+        (
+            'B-1,شال,"' + "x" * 200_000 + '",shawl,black,free,100,2,',
+            "not readable as CSV: field larger than field limit",
+        ),
     ],
     ids=["superscript price", "superscript stock", "long name", "long post", "cell over 128 KB"],
 )

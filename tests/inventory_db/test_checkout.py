@@ -86,10 +86,17 @@ def test_a_quote_prices_the_held_units_with_the_named_shipping(demo_store: sessi
         stock.find_variant(session, "B-21", "black", "XL").price = 1_500_000
     quoted = run(demo_store, checkout.quote, hold.id, "پیک موتوری", POLICY)
     assert (quoted.code, quoted.color, quoted.size, quoted.quantity, quoted.unit_price) == (
-        "B-21", "black", "XL", 1, 1_290_000,
+        "B-21",
+        "black",
+        "XL",
+        1,
+        1_290_000,
     )
     assert (quoted.shipping_method.key, quoted.subtotal, quoted.shipping_fee, quoted.total) == (
-        "courier", 1_290_000, 90_000, 1_380_000,
+        "courier",
+        1_290_000,
+        90_000,
+        1_380_000,
     )
     assert run(demo_store, checkout.quote, hold.id, "post", POLICY).shipping_fee == 60_000
 

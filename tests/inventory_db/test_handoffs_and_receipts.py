@@ -56,7 +56,12 @@ def test_the_owners_list_says_how_long_each_customer_has_waited(demo_store: sess
 def _place(session, customer_id: str) -> orders.OrderInfo:  # type: ignore[no-untyped-def]
     customer = Customer(customer_id, "Sara", "+989121234567", "Tehran, Valiasr 12", None)
     return orders.place_order(
-        session, f"k-{customer_id}", customer, items=[ItemRequest("B-21", "black", "L", 1)], shipping_method="post", actor="test"
+        session,
+        f"k-{customer_id}",
+        customer,
+        items=[ItemRequest("B-21", "black", "L", 1)],
+        shipping_method="post",
+        actor="test",
     )
 
 

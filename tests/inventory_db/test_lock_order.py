@@ -21,9 +21,11 @@ ROUNDS = 25
 def test_sweeper_mark_paid_and_placing_never_deadlock(store: sessionmaker) -> None:
     assert lock_order_race.rounds(store, orders, ROUNDS) == []
     with transaction(store) as session:
-        overdue = session.execute(
-            select(Order.status).where(Order.customer_id == lock_order_race.BUYER.instagram_id)
-        ).scalars().all()
+        overdue = (
+            session.execute(select(Order.status).where(Order.customer_id == lock_order_race.BUYER.instagram_id))
+            .scalars()
+            .all()
+        )
     assert len(overdue) == ROUNDS * lock_order_race.ORDERS_PER_ROUND
     assert set(overdue) <= {order_states.PAID, order_states.EXPIRED}  # each one paid or expired, never both
     assert_ledger_matches(store)

@@ -62,18 +62,25 @@ def _round_trip(url: str) -> None:
     engine = make_engine(url)
     try:
         with transaction(make_session_factory(engine)) as session:
-            totals = [stock.ledger_totals(session, variant_id) for (variant_id,) in session.execute(text(
-                "SELECT id FROM variants WHERE on_hand > 0"
-            ))]
+            totals = [
+                stock.ledger_totals(session, variant_id)
+                for (variant_id,) in session.execute(text("SELECT id FROM variants WHERE on_hand > 0"))
+            ]
             on_hand = [n for (n,) in session.execute(text("SELECT on_hand FROM variants WHERE on_hand > 0"))]
             assert [t[0] for t in totals] == on_hand and len(on_hand) == 2  # opening movements
             assert session.execute(text("SELECT value FROM counters")).scalar_one() == 1000
         schema.downgrade(url, "0001")
         with engine.connect() as connection:
-            tables = {name for (name,) in connection.execute(text(
-                "SELECT name FROM sqlite_master WHERE type='table'" if url.startswith("sqlite")
-                else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
-            ))}
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    text(
+                        "SELECT name FROM sqlite_master WHERE type='table'"
+                        if url.startswith("sqlite")
+                        else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+                    )
+                )
+            }
             assert "orders" not in tables and "stock_movements" not in tables
             assert connection.execute(text("SELECT count(*) FROM variants")).scalar_one() == 3  # nothing lost
     finally:
@@ -86,14 +93,18 @@ def load_demo_0001(url: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO products (id, code, name_fa, name_en, category, post, created_at) "
-                "VALUES (1, 'B-21', 'مانتو', 'Manteau', 'manteau', NULL, CURRENT_TIMESTAMP)"
-            ))
-            connection.execute(text(
-                "INSERT INTO variants (product_id, color, size, price, on_hand) VALUES "
-                "(1, 'black', 'L', 100, 3), (1, 'black', 'M', 100, 0), (1, 'cream', 'M', 100, 2)"
-            ))
+            connection.execute(
+                text(
+                    "INSERT INTO products (id, code, name_fa, name_en, category, post, created_at) "
+                    "VALUES (1, 'B-21', 'مانتو', 'Manteau', 'manteau', NULL, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO variants (product_id, color, size, price, on_hand) VALUES "
+                    "(1, 'black', 'L', 100, 3), (1, 'black', 'M', 100, 0), (1, 'cream', 'M', 100, 2)"
+                )
+            )
     finally:
         engine.dispose()
 
@@ -114,7 +125,6 @@ def test_production_code_never_creates_tables_itself() -> None:
         if "create_all(" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
-
 
 
 _KEPT = ("orders", "order_items", "reservations", "stock_movements", "payment_receipts", "restock_requests")
@@ -144,16 +154,21 @@ def _0007_keeps_every_row_and_takes_big_money(url: str) -> None:
     try:
         with transaction(make_session_factory(engine)) as session:
             reservations.reserve(session, "B-21", "black", "L", 1, "ig-1")
-            orders.place_order(session, "k1", ALI, items=[item("SH-12", "gray", "free")],
-                               shipping_method="post", actor="t")
-            session.execute(text(
-                "INSERT INTO payment_receipts (order_id, customer_id, kind, content, created_at) "
-                "SELECT id, customer_id, 'text', 'paid', CURRENT_TIMESTAMP FROM orders"
-            ))
-            session.execute(text(
-                "INSERT INTO restock_requests (variant_id, customer_id, created_at) "
-                "SELECT variant_id, 'ig-2', CURRENT_TIMESTAMP FROM reservations"
-            ))
+            orders.place_order(
+                session, "k1", ALI, items=[item("SH-12", "gray", "free")], shipping_method="post", actor="t"
+            )
+            session.execute(
+                text(
+                    "INSERT INTO payment_receipts (order_id, customer_id, kind, content, created_at) "
+                    "SELECT id, customer_id, 'text', 'paid', CURRENT_TIMESTAMP FROM orders"
+                )
+            )
+            session.execute(
+                text(
+                    "INSERT INTO restock_requests (variant_id, customer_id, created_at) "
+                    "SELECT variant_id, 'ig-2', CURRENT_TIMESTAMP FROM reservations"
+                )
+            )
     finally:
         engine.dispose()
     schema.downgrade(url, "0006")
@@ -169,8 +184,9 @@ def _0007_keeps_every_row_and_takes_big_money(url: str) -> None:
         with transaction(factory) as session:
             stock.find_variant(session, "B-21", "black", "M").price = 1_100_000_000
         with transaction(factory) as session:
-            placed = orders.place_order(session, "big", SARA, items=[item("B-21", "black", "M", 2)],
-                                        shipping_method="post", actor="t")
+            placed = orders.place_order(
+                session, "big", SARA, items=[item("B-21", "black", "M", 2)], shipping_method="post", actor="t"
+            )
         with transaction(factory) as session:
             read = orders.get_order(session, placed.number)
         assert (read.subtotal, read.total, read.items[0].unit_price) == (2_200_000_000, 2_200_000_000, 1_100_000_000)

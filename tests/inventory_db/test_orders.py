@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -41,7 +41,10 @@ def test_order_from_holds_keeps_their_price_and_moves_them_into_the_order(store:
     ]
     assert (order.subtotal, order.shipping_fee, order.total) == (2_820_000, 50_000, 2_870_000)
     assert (order.customer_id, order.customer_name, order.phone, order.postal_code) == (
-        "ig-ali", "علی رضایی", "09123456789", "1234567890",
+        "ig-ali",
+        "علی رضایی",
+        "09123456789",
+        "1234567890",
     )
     assert (order.shipping_method, order.source, order.items[0].name_fa) == ("post", "story", "مانتو کتان")
     assert run(store, reservations.get_reservation, coat.id).status == "converted"
@@ -78,9 +81,12 @@ def test_the_same_idempotency_key_gives_the_same_order_and_takes_stock_once(stor
     assert level(store, "B-21", "black", "M").allocated == 2
     with transaction(store) as session:
         assert session.execute(select(func.count()).select_from(Order)).scalar_one() == 1
-        assert session.execute(
-            select(func.count()).select_from(StockMovement).where(StockMovement.reason == "order")
-        ).scalar_one() == 2
+        assert (
+            session.execute(
+                select(func.count()).select_from(StockMovement).where(StockMovement.reason == "order")
+            ).scalar_one()
+            == 2
+        )
     with pytest.raises(InvalidOrder, match="another customer"):
         place(store, "conv-7:cart-abc", SARA, items=[item("B-21", "black", "M", 1)])
     assert_ledger_matches(store)
@@ -160,9 +166,13 @@ PATHS: dict[str, list[str]] = {
     S.RETURNED: [S.PAID, S.SHIPPED, S.RETURNED],
 }
 LEGAL = {
-    (S.AWAITING_PAYMENT, S.PAID), (S.AWAITING_PAYMENT, S.CANCELLED), (S.AWAITING_PAYMENT, S.EXPIRED),
-    (S.PAID, S.SHIPPED), (S.PAID, S.CANCELLED),
-    (S.SHIPPED, S.DELIVERED), (S.SHIPPED, S.RETURNED),
+    (S.AWAITING_PAYMENT, S.PAID),
+    (S.AWAITING_PAYMENT, S.CANCELLED),
+    (S.AWAITING_PAYMENT, S.EXPIRED),
+    (S.PAID, S.SHIPPED),
+    (S.PAID, S.CANCELLED),
+    (S.SHIPPED, S.DELIVERED),
+    (S.SHIPPED, S.RETURNED),
     (S.DELIVERED, S.RETURNED),
 }
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.inventory_db import pg_server
 from tests.databases import start_postgres_or_explain
+from tests.inventory_db import pg_server
 
 
 def test_missing_server_binaries_fail_with_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,23 @@ from tests.inventory_db.helpers import ROOT, shop_policy
 
 def order(total: int = 1310000) -> OrderInfo:
     now = datetime.now(timezone.utc)
-    return OrderInfo(1024, "awaiting_payment", "c1", "مریم", "+989121234567", "تهران", None, "post", None, total - 60000, 60000, total, None, now, now)
+    return OrderInfo(
+        1024,
+        "awaiting_payment",
+        "c1",
+        "مریم",
+        "+989121234567",
+        "تهران",
+        None,
+        "post",
+        None,
+        total - 60000,
+        60000,
+        total,
+        None,
+        now,
+        now,
+    )
 
 
 def test_the_shipped_policy_file_loads(monkeypatch: pytest.MonkeyPatch) -> None:

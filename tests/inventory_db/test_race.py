@@ -47,7 +47,9 @@ def _race_processes(url: str, customers: int, wants: int) -> list[Outcome]:
 
 
 @pytest.mark.parametrize("mode, customers", [("threads", 16), ("processes", 6)])
-def test_racing_customers_never_get_more_than_the_stock(store_url: str, store: sessionmaker, mode: str, customers: int) -> None:
+def test_racing_customers_never_get_more_than_the_stock(
+    store_url: str, store: sessionmaker, mode: str, customers: int
+) -> None:
     run(store, stock.set_stock, CODE, COLOR, SIZE, STOCK, actor="owner")
     race = _race_threads if mode == "threads" else _race_processes
     outcomes = race(store_url, customers, wants=3)
@@ -81,8 +83,12 @@ def test_the_same_order_placed_concurrently_is_placed_once(store_url: str, store
         with transaction(store) as session:
             barrier.wait(timeout=30)
             order = orders.place_order(
-                session, "conv-1:cart-1", ALI, items=[orders.ItemRequest("SH-12", color, size, 1)],
-                shipping_method="post", actor="bot",
+                session,
+                "conv-1:cart-1",
+                ALI,
+                items=[orders.ItemRequest("SH-12", color, size, 1)],
+                shipping_method="post",
+                actor="bot",
             )
         return order.number
 

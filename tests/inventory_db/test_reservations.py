@@ -20,12 +20,19 @@ from inventory_db.models import utcnow
 from tests.inventory_db.helpers import MINUTE, assert_ledger_matches, level, place, run
 
 
-def test_reserve_holds_units_at_todays_price_until_the_ttl(store: sessionmaker, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reserve_holds_units_at_todays_price_until_the_ttl(
+    store: sessionmaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SHOP_RESERVATION_TTL_MINUTES", "45")
     now = utcnow()
     hold = run(store, reservations.reserve, "k40", "سفید", "۳۸", 2, "ig-ali", now=now)
     assert (hold.code, hold.color, hold.size, hold.quantity, hold.unit_price, hold.total) == (
-        "K-40", "white", "38", 2, 2100000, 4200000,
+        "K-40",
+        "white",
+        "38",
+        2,
+        2100000,
+        4200000,
     )
     assert hold.status == "active" and hold.customer_id == "ig-ali" and hold.name_fa == "کتونی اسپرت"
     assert hold.expires_at == now + timedelta(minutes=45)

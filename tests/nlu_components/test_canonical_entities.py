@@ -26,10 +26,21 @@ def test_values_become_canonical(entity: str, raw: str, value: str) -> None:
 
 
 def test_unrecognisable_values_are_dropped_not_guessed() -> None:
-    assert canonicalize([{"entity": "color", "value": "سلام"}, {"entity": "size", "value": "99"}, {"entity": "order_number", "value": "#"}]) == []
+    assert (
+        canonicalize(
+            [
+                {"entity": "color", "value": "سلام"},
+                {"entity": "size", "value": "99"},
+                {"entity": "order_number", "value": "#"},
+            ]
+        )
+        == []
+    )
 
 
 def test_component_rewrites_message_entities() -> None:
-    message = Message(data={"text": "meshki larj", "entities": [{"entity": "color", "value": "meshki", "start": 0, "end": 6}]})
+    message = Message(
+        data={"text": "meshki larj", "entities": [{"entity": "color", "value": "meshki", "start": 0, "end": 6}]}
+    )
     CanonicalEntities().process([message])
     assert message.get("entities")[0]["value"] == "black"

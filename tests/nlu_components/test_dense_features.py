@@ -16,7 +16,6 @@ from nlu_components.dense_features import DenseSentenceFeaturizer
 from nlu_components.sentence_encoders import SentenceTransformersEncoder, load_encoder
 
 
-
 def create(tmp_path: Path, **config: object) -> DenseSentenceFeaturizer:
     return DenseSentenceFeaturizer.create(
         {**DenseSentenceFeaturizer.get_default_config(), **config},
@@ -60,7 +59,11 @@ def test_the_encoder_is_loaded_once_per_process() -> None:
 
 
 def test_training_examples_get_one_sentence_feature_each(tmp_path: Path) -> None:
-    examples = [Message.build("سلام وقت بخیر", "greet"), Message.build("how much is it?", "ask_price"), Message.build("gheymatesh chande", "ask_price")]
+    examples = [
+        Message.build("سلام وقت بخیر", "greet"),
+        Message.build("how much is it?", "ask_price"),
+        Message.build("gheymatesh chande", "ask_price"),
+    ]
     create(tmp_path, batch_size=2).process_training_data(TrainingData(examples))
     for example in examples:
         [feature] = example.features
@@ -111,4 +114,3 @@ def test_sentence_transformers_backend_says_what_to_install(tmp_path: Path, monk
     assert "make venv-st" in str(raised.value) and "requirements-st.lock" in str(raised.value)
     with pytest.raises(MissingDependencyException, match="needs the sentence-transformers package"):
         create(tmp_path, backend="sentence-transformers", model="some/other-model")
-

@@ -18,8 +18,22 @@ from nlu_components.dense_features import DenseSentenceFeaturizer
 from nlu_components.linear_intent import LinearIntentClassifier, TfidfWeights
 
 EXAMPLES = {
-    "ask_price": ["قیمتش چنده", "قیمت این مانتو چقدره", "gheymatesh chande", "how much is it", "price please", "chand toman"],
-    "ask_shipping": ["ارسال به شیراز دارین", "هزینه پست چقدره", "ersal be tabriz darid", "do you ship to mashhad", "how long is delivery", "post chand roze mirese"],
+    "ask_price": [
+        "قیمتش چنده",
+        "قیمت این مانتو چقدره",
+        "gheymatesh chande",
+        "how much is it",
+        "price please",
+        "chand toman",
+    ],
+    "ask_shipping": [
+        "ارسال به شیراز دارین",
+        "هزینه پست چقدره",
+        "ersal be tabriz darid",
+        "do you ship to mashhad",
+        "how long is delivery",
+        "post chand roze mirese",
+    ],
     "greet": ["سلام", "سلام وقت بخیر", "salam", "hello", "hi there", "slm khubin"],
 }
 
@@ -61,7 +75,9 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[LinearIntentClass
     parts: dict = {}
     _featurize(tmp_path, messages, train=True, parts=parts)
     storage, resource = LocalModelStorage(tmp_path), Resource("linear")
-    classifier = LinearIntentClassifier.create(LinearIntentClassifier.get_default_config(), storage, resource, _context("l"))
+    classifier = LinearIntentClassifier.create(
+        LinearIntentClassifier.get_default_config(), storage, resource, _context("l")
+    )
     classifier.train(TrainingData(messages))
     return classifier, parts, tmp_path
 
@@ -75,7 +91,11 @@ def _parse(classifier: LinearIntentClassifier, parts: dict, tmp_path: Path, text
 
 @pytest.mark.parametrize(
     "text, intent",
-    [("قیمت این شال چنده؟", "ask_price"), ("ersal be esfahan darin?", "ask_shipping"), ("hello, good morning", "greet")],
+    [
+        ("قیمت این شال چنده؟", "ask_price"),
+        ("ersal be esfahan darin?", "ask_shipping"),
+        ("hello, good morning", "greet"),
+    ],
 )
 def test_unseen_persian_finglish_and_english_messages_get_their_intent(trained, text: str, intent: str) -> None:
     classifier, parts, tmp_path = trained
@@ -118,5 +138,8 @@ def test_tfidf_weights_match_scikit_learn() -> None:
 def test_bad_settings_are_refused(tmp_path: Path, config: dict) -> None:
     with pytest.raises(InvalidConfigException):
         LinearIntentClassifier.create(
-            {**LinearIntentClassifier.get_default_config(), **config}, LocalModelStorage(tmp_path), Resource("x"), _context("x")
+            {**LinearIntentClassifier.get_default_config(), **config},
+            LocalModelStorage(tmp_path),
+            Resource("x"),
+            _context("x"),
         )

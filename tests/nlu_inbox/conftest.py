@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -14,7 +14,7 @@ HOUR = 3600.0
 DAY = 24 * HOUR
 
 
-def _parse_data(text: str, intent: Optional[str], confidence: float, fallback: bool) -> dict[str, Any]:
+def _parse_data(text: str, intent: str | None, confidence: float, fallback: bool) -> dict[str, Any]:
     """What the NLU pipeline puts in parse_data; FallbackClassifier's way when ``fallback``."""
     ranking = [{"name": intent, "confidence": confidence}, {"name": "inform", "confidence": 0.1}] if intent else []
     top = {"name": intent, "confidence": confidence} if intent else {"name": None, "confidence": 0.0}
@@ -25,7 +25,7 @@ def _parse_data(text: str, intent: Optional[str], confidence: float, fallback: b
 
 
 # (sender, text, predicted intent, confidence, fell back, seconds ago)
-CONVERSATIONS: list[tuple[str, str, Optional[str], float, bool, float]] = [
+CONVERSATIONS: list[tuple[str, str, str | None, float, bool, float]] = [
     ("ig_1", "قيمتش چنده؟", "ask_price", 0.31, True, 2 * DAY),  # Arabic ي
     ("ig_2", "قیمتش چنده؟", "ask_price", 0.35, True, 1 * HOUR),
     ("ig_3", "قیمتش چندههههه؟", "ask_price", 0.50, False, 3 * HOUR),

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from owner.cli import main
 from nlu_inbox.export import example_text, render
 from nlu_inbox.inbox import InboxEntry
+from owner.cli import main
 
 ZWNJ = "\u200c"
 
@@ -60,7 +60,7 @@ AWKWARD = [
     ("- dash first", "- dash first"),
     ("tab\there\u2028and\u2029para\x85nel\x0bvt", "tab here and para nel vt"),
     ("bell\x07 and nul\x00 gone", "bell and nul gone"),
-    ('"quoted" \'single\' \\back', '"quoted" \'single\' \\back'),
+    ("\"quoted\" 'single' \\back", "\"quoted\" 'single' \\back"),
 ]
 
 

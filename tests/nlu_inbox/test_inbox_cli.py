@@ -31,9 +31,12 @@ def rows(out: str) -> dict[str, dict[str, object]]:
         count, senders, fallbacks, day, clock, guess, conf, text = line.split(maxsplit=7)
         assert text not in found, f"{text} listed twice"
         found[text] = {
-            "count": int(count), "senders": int(senders), "fallbacks": int(fallbacks),
+            "count": int(count),
+            "senders": int(senders),
+            "fallbacks": int(fallbacks),
             "last_seen": datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=timezone.utc),
-            "guess": guess, "conf": conf,
+            "guess": guess,
+            "conf": conf,
         }
     return found
 
@@ -46,7 +49,11 @@ def test_lists_fallbacks_and_low_confidence_grouped_by_normalised_text(
     table = rows(out)
     # Arabic ي and a stretched ههههه group with the Persian spelling; the latest guess is shown.
     assert table["قیمتش چنده؟"] == {
-        "count": 3, "senders": 3, "fallbacks": 2, "guess": "ask_price", "conf": "0.35",
+        "count": 3,
+        "senders": 3,
+        "fallbacks": 2,
+        "guess": "ask_price",
+        "conf": "0.35",
         "last_seen": table["قیمتش چنده؟"]["last_seen"],
     }
     assert abs(table["قیمتش چنده؟"]["last_seen"].timestamp() - (NOW - 3600)) < 60
@@ -152,7 +159,9 @@ def test_default_store_comes_from_endpoints_yml(
 def test_runs_as_a_real_process(tracker_url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "owner.cli", "nlu", "inbox", "--tracker-db", tracker_url, "--since", "7d"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert "قیمتش چنده؟" in result.stdout and "کی میرسه دستم" not in result.stdout

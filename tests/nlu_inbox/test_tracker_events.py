@@ -64,9 +64,14 @@ def _rasa_imports(package: str) -> list[str]:
 
 def test_no_rasa_import_on_the_owner_cli_path() -> None:
     assert _rasa_imports("nlu_inbox") == []
-    script = "import sys, owner.cli, owner.rasa_api, nlu_inbox.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    script = (
+        "import sys, owner.cli, owner.rasa_api, nlu_inbox.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
     loaded = subprocess.run(
         [sys.executable, "-c", script],
-        capture_output=True, text=True, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     ).stdout
     assert "'nlu_inbox'" in loaded and "'rasa'" not in loaded

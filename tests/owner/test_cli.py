@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from sqlalchemy.orm import sessionmaker
@@ -30,7 +30,15 @@ def test_upgrade_import_and_show_json(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     data = json.loads(shown.stdout)
     assert data["code"] == "B-21" and data["name_fa"] == "مانتو کتان"
-    black_l = {"color": "black", "size": "L", "price": 1250000, "on_hand": 3, "reserved": 0, "allocated": 0, "available": 3}
+    black_l = {
+        "color": "black",
+        "size": "L",
+        "price": 1250000,
+        "on_hand": 3,
+        "reserved": 0,
+        "allocated": 0,
+        "available": 3,
+    }
     assert {**black_l, "active": True} in data["variants"]
 
 
@@ -38,8 +46,14 @@ def test_errors_are_one_line_and_change_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     shopctl("db", "upgrade", url=url)
     bad = tmp_path / "bad.csv"
-    bad.write_text("code,name_fa,name_en,category,color,size,price,stock,post\nB-1,x,y,shawl,black,free,abc,1,\n", encoding="utf-8")
-    for args in (["catalog", "import", str(bad)], ["catalog", "import", str(tmp_path / "missing.csv")], ["stock", "show", "Z-9"]):
+    bad.write_text(
+        "code,name_fa,name_en,category,color,size,price,stock,post\nB-1,x,y,shawl,black,free,abc,1,\n", encoding="utf-8"
+    )
+    for args in (
+        ["catalog", "import", str(bad)],
+        ["catalog", "import", str(tmp_path / "missing.csv")],
+        ["stock", "show", "Z-9"],
+    ):
         result = shopctl(*args, url=url)
         assert result.returncode != 0
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -77,7 +91,9 @@ def _one_line_failure(result: subprocess.CompletedProcess) -> str:
 
 def test_stock_set_adjust_and_history_take_persian_and_finglish(sqlite_url: str) -> None:
     assert shopctl("stock", "set", "b21", "مشکی", "لارج", "۵", url=sqlite_url).returncode == 0
-    adjusted = shopctl("--actor", "maryam", "stock", "adjust", "B-21", "meshki", "L", "-2", "--reason", "دو تا پاره", url=sqlite_url)
+    adjusted = shopctl(
+        "--actor", "maryam", "stock", "adjust", "B-21", "meshki", "L", "-2", "--reason", "دو تا پاره", url=sqlite_url
+    )
     assert adjusted.returncode == 0, adjusted.stderr
     assert adjusted.stdout.strip() == "B-21 black L: 3 on hand, 3 available"
     shown = json.loads(shopctl("stock", "show", "B-21", "--json", url=sqlite_url).stdout)
@@ -102,7 +118,10 @@ def test_orders_from_list_to_delivery(sqlite_url: str, factory_for: Callable[[st
     first = data[0]
     assert first["status"] == "awaiting_payment" and first["total"] == 1_250_000 and first["source"] == "post"
     assert (first["customer_id"], first["customer_name"], first["phone"], first["postal_code"]) == (
-        "ig-ali", "علی رضایی", "09123456789", "1234567890",
+        "ig-ali",
+        "علی رضایی",
+        "09123456789",
+        "1234567890",
     )
     assert first["address"].startswith("تهران")
     assert [(i["code"], i["color"], i["size"], i["quantity"], i["unit_price"]) for i in first["items"]] == [
@@ -142,7 +161,9 @@ def test_reservations_sweep(sqlite_url: str, factory_for: Callable[[str], sessio
     assert json.loads(shopctl("orders", "show", "1001", "--json", url=sqlite_url).stdout)["status"] == "expired"
 
 
-def test_bad_arguments_are_one_line_and_change_nothing(sqlite_url: str, factory_for: Callable[[str], sessionmaker]) -> None:
+def test_bad_arguments_are_one_line_and_change_nothing(
+    sqlite_url: str, factory_for: Callable[[str], sessionmaker]
+) -> None:
     factory = factory_for(sqlite_url)
     run(factory, reservations.reserve, "B-21", "black", "L", 2, "ig-1")
     place(factory, "k", items=[item("SH-12", "gray", "free")])
@@ -165,7 +186,9 @@ def test_bad_arguments_are_one_line_and_change_nothing(sqlite_url: str, factory_
     for args, message in cases.items():
         assert message in _one_line_failure(shopctl(*args, url=sqlite_url)), args
     assert shopctl("stock", "show", "B-21", "--json", url=sqlite_url).stdout == before
-    assert json.loads(shopctl("orders", "show", "1001", "--json", url=sqlite_url).stdout)["status"] == "awaiting_payment"
+    assert (
+        json.loads(shopctl("orders", "show", "1001", "--json", url=sqlite_url).stdout)["status"] == "awaiting_payment"
+    )
 
 
 def test_an_unmigrated_database_is_one_line(tmp_path: Path) -> None:
@@ -179,7 +202,9 @@ def test_cli_on_postgres(postgres_url: str, factory_for: Callable[[str], session
     place(factory, "k", items=[item("B-21", "black", "L", 2)])
     assert shopctl("db", "upgrade", url=postgres_url).returncode == 0
     shown = json.loads(shopctl("stock", "show", "b21", "--json", url=postgres_url).stdout)
-    assert [(v["allocated"], v["available"]) for v in shown["variants"] if (v["color"], v["size"]) == ("black", "L")] == [(2, 1)]
+    assert [
+        (v["allocated"], v["available"]) for v in shown["variants"] if (v["color"], v["size"]) == ("black", "L")
+    ] == [(2, 1)]
     assert shopctl("orders", "mark-paid", "1001", url=postgres_url).returncode == 0
     assert [o["status"] for o in json.loads(shopctl("orders", "list", "--json", url=postgres_url).stdout)] == ["paid"]
 
@@ -198,8 +223,16 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str, str]]:
         "superscript price": (migrated, ["catalog", "import", str(superscript)], "line 2: price '²'"),
         "cell over 128 KB": (migrated, ["catalog", "import", str(huge)], "line 2: not readable as CSV: field larger"),
         "missing file": (migrated, ["catalog", "import", str(tmp_path / "nope.csv")], "no such file"),
-        "superscript count": (migrated, ["stock", "set", "B-21", "black", "L", "²"], "quantity '²' is not a whole number"),
-        "not a database": (f"sqlite:///{garbage}", ["orders", "list"], "database error, nothing changed: file is not a database"),
+        "superscript count": (
+            migrated,
+            ["stock", "set", "B-21", "black", "L", "²"],
+            "quantity '²' is not a whole number",
+        ),
+        "not a database": (
+            f"sqlite:///{garbage}",
+            ["orders", "list"],
+            "database error, nothing changed: file is not a database",
+        ),
         "a folder": (f"sqlite:///{tmp_path}", ["orders", "list"], "unable to open database file"),
         "no driver": ("mysql+nosuchdriver://shop@localhost/shop", ["orders", "list"], "database error"),
         "unknown migration": (migrated, ["db", "upgrade", "9999"], "Can't locate revision"),
@@ -208,8 +241,16 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["superscript price", "cell over 128 KB", "missing file", "superscript count", "not a database", "a folder",
-     "no driver", "unknown migration"],
+    [
+        "superscript price",
+        "cell over 128 KB",
+        "missing file",
+        "superscript count",
+        "not a database",
+        "a folder",
+        "no driver",
+        "unknown migration",
+    ],
 )
 def test_every_failure_is_one_line_and_exit_1(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Iterator
 
 import pytest
 from sqlalchemy.orm import sessionmaker
@@ -19,8 +19,16 @@ from tests.owner.helpers import shopctl
 
 @pytest.mark.parametrize(
     "seconds, shown",
-    [(0, "<1 min"), (59, "<1 min"), (60, "1 min"), (40 * 60, "40 min"), (3600, "1 h"), (8100, "2 h 15 min"),
-     (86400, "1 d"), (27 * 3600 + 59, "1 d 3 h")],
+    [
+        (0, "<1 min"),
+        (59, "<1 min"),
+        (60, "1 min"),
+        (40 * 60, "40 min"),
+        (3600, "1 h"),
+        (8100, "2 h 15 min"),
+        (86400, "1 d"),
+        (27 * 3600 + 59, "1 d 3 h"),
+    ],
 )
 def test_waiting_times_read_like_a_person_would_say_them(seconds: int, shown: str) -> None:
     assert duration(seconds) == shown
@@ -46,7 +54,7 @@ class _RasaEvents(BaseHTTPRequestHandler):
     received: list[tuple[str, dict]] = []
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).received.append((self.path, body))
         self.send_response(type(self).status)

@@ -24,7 +24,11 @@ def test_orders_show_lists_the_receipts(demo_store: sessionmaker, database_url: 
     customer = Customer("ig-3", "Sara", "+989121234567", "Tehran, Valiasr 12", None)
     with transaction(demo_store) as session:
         order = orders.place_order(
-            session, "k-ig-3", customer, items=[ItemRequest("B-21", "black", "L", 1)], shipping_method="post",
+            session,
+            "k-ig-3",
+            customer,
+            items=[ItemRequest("B-21", "black", "L", 1)],
+            shipping_method="post",
             actor="test",
         )
         payment_receipts.record_receipt(session, "ig-3", "image", "https://cdn.example/r.jpg")
@@ -37,7 +41,10 @@ def test_orders_show_lists_the_receipts(demo_store: sessionmaker, database_url: 
 
 
 def test_orders_show_says_where_the_image_is_or_why_it_is_not(
-    demo_store: sessionmaker, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    demo_store: sessionmaker,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("SHOP_MEDIA_DIR", str(tmp_path / "media"))

@@ -11,8 +11,8 @@ import subprocess
 import sys
 import time
 import types
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -90,8 +90,13 @@ def run_prod(env: dict[str, str]) -> subprocess.CompletedProcess:
             ports.append(str(sock.getsockname()[1]))
     full_env = {**os.environ, "RASA_PORT": ports[0], "ACTIONS_PORT": ports[1], **INSTAGRAM, **env}
     process = subprocess.Popen(
-        ["bash", str(ROOT / "scripts" / "run.sh"), "prod"], cwd=ROOT, env=full_env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        ["bash", str(ROOT / "scripts" / "run.sh"), "prod"],
+        cwd=ROOT,
+        env=full_env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         output, _ = process.communicate(timeout=60)

@@ -23,7 +23,9 @@ def test_common_forms_become_one(raw: str) -> None:
     assert normalize_mobile(raw) == "+989123456789"
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "02188776655", "0812345678", "091234567890", "شماره ندارم", "+44 7911 123456"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "02188776655", "0812345678", "091234567890", "شماره ندارم", "+44 7911 123456"]
+)
 def test_non_mobiles_are_refused(raw: str) -> None:
     assert normalize_mobile(raw) is None
 

@@ -7,8 +7,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-24
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
@@ -95,7 +96,9 @@ def upgrade() -> None:
         sa.Column("closed_at", _TIME, nullable=True),
         sa.CheckConstraint("quantity > 0", name="ck_reservation_quantity_positive"),
     )
-    op.create_index("ix_reservations_variant_id_status_expires_at", "reservations", ["variant_id", "status", "expires_at"])
+    op.create_index(
+        "ix_reservations_variant_id_status_expires_at", "reservations", ["variant_id", "status", "expires_at"]
+    )
     op.create_index("ix_reservations_customer_id", "reservations", ["customer_id"])
 
     op.create_table(
@@ -111,9 +114,7 @@ def upgrade() -> None:
         sa.Column("allocated_delta", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(100), nullable=False),
         sa.Column("note", sa.String(300), nullable=True),
-        sa.Column(
-            "reservation_id", sa.Integer(), sa.ForeignKey("reservations.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa.Column("reservation_id", sa.Integer(), sa.ForeignKey("reservations.id", ondelete="SET NULL"), nullable=True),
         sa.Column("order_id", sa.Integer(), sa.ForeignKey("orders.id", ondelete="SET NULL"), nullable=True),
         sa.Column("created_at", _TIME, nullable=False),
     )

@@ -10,8 +10,9 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"
@@ -61,6 +62,14 @@ def downgrade() -> None:
     op.drop_table("outbound_messages")
     op.drop_index("ix_inbound_events_status_sender", table_name="inbound_events")
     with op.batch_alter_table("inbound_events") as batch:
-        for column in ("last_error", "next_attempt_at", "lease_until", "lease_owner", "attempts", "event_time_ms",
-                       "payload", "status"):
+        for column in (
+            "last_error",
+            "next_attempt_at",
+            "lease_until",
+            "lease_owner",
+            "attempts",
+            "event_time_ms",
+            "payload",
+            "status",
+        ):
             batch.drop_column(column)
