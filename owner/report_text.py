@@ -13,6 +13,7 @@ from datetime import date
 from persiantools.jdatetime import JalaliDate
 
 from inventory_db import reports
+from owner import wording
 from shoplang import describe
 from shoplang.formatting import format_number, format_toman
 from shoplang.language import Language
@@ -20,23 +21,6 @@ from shoplang.normalize import to_persian_digits
 
 BAR_WIDTH = 30
 BAR = "█"
-
-_STEPS = {
-    "inquiry": ("پرسش از محصول", "asked about a product"),
-    "checkout_started": ("شروع خرید", "checkout started"),
-    "product_code": ("انتخاب محصول", "product"),
-    "color": ("رنگ", "colour"),
-    "size": ("سایز", "size"),
-    "quantity": ("تعداد", "quantity"),
-    "customer_name": ("نام", "name"),
-    "phone": ("موبایل", "mobile"),
-    "address": ("آدرس", "address"),
-    "postal_code": ("کد پستی", "postal code"),
-    "shipping_method": ("روش ارسال", "shipping"),
-    "summary_shown": ("خلاصه سفارش", "summary shown"),
-    "order_placed": ("سفارش ثبت شد", "order placed"),
-    "paid": ("پرداخت شد", "paid"),
-}
 
 _WORDS = {
     "title": ("گزارش فروشگاه", "Shop report"),
@@ -79,11 +63,6 @@ _WORDS = {
     "median_wait": ("میانه انتظار", "median wait"),
     "none": ("—", "—"),
 }
-
-_SOURCES = {
-    "direct": "دایرکت", "post": "پست", "reel": "ریلز", "story": "استوری",
-    "ad": "تبلیغ", "link": "لینک", "comment": "کامنت",
-}  # fmt: skip
 
 
 def _w(key: str, language: Language) -> str:
@@ -132,7 +111,7 @@ def _variant(color: str | None, size: str | None, language: Language) -> str:
 def funnel_lines(funnel: list[reports.FunnelStep], language: Language) -> list[str]:
     """One line per step: its name, a bar as long as its share of the first step, the count."""
     top = max((step.conversations for step in funnel), default=0)
-    names = [_STEPS.get(step.step, (step.step, step.step))[0 if language == "fa" else 1] for step in funnel]
+    names = [wording.step_name(step.step, language) for step in funnel]
     width = max((len(name) for name in names), default=0)
     lines = []
     for name, step in zip(names, funnel, strict=True):
@@ -218,7 +197,7 @@ def render(report: reports.Report, language: Language = "fa") -> str:
     add("")
     add(f"{_w('by_source', language)}:")
     for row in now.by_source:
-        name = _SOURCES.get(row.source, row.source) if language == "fa" else row.source
+        name = wording.source_name(row.source, language)
         ref = f" ({row.ref})" if row.ref else ""
         sep = _sep(language)
         add(

@@ -11,8 +11,8 @@ from inventory_db import order_states, orders, payment_receipts, settings
 from inventory_db.database import transaction
 from owner import shapes
 from owner.commands.common import session_factory
-from owner.commands.report import period_of
 from owner.exports import write_csv, write_xlsx
+from owner.periods import period_of
 
 
 def _print_order(order: orders.OrderInfo, full: bool) -> None:

@@ -1,8 +1,7 @@
 """``shopctl report``: what the assistant did in a period, with the period before to compare.
 
 Dates are the shop's local days (``SHOP_TIMEZONE``, default Asia/Tehran), typed in Jalali
-(1405/09/11, Persian digits too) or Gregorian (2026-12-02); by default the last 7 days
-ending today. ``--json`` prints the report's contract (``docs/reports.md``); ``--csv FILE`` writes
+or Gregorian (``owner.periods``); by default the last 7 days ending today. ``--json`` prints the report's contract (``docs/reports.md``); ``--csv FILE`` writes
 its tables to one CSV file, ``--xlsx FILE`` to an Excel workbook: a summary sheet beside the
 period before, then a sheet per table.
 """
@@ -10,44 +9,14 @@ period before, then a sheet per table.
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import date, datetime
-
-from persiantools.jdatetime import JalaliDate
+from datetime import datetime
 
 from inventory_db import reports, settings
 from inventory_db.database import transaction
 from owner import report_text, shapes
-from owner.commands.common import CliError, session_factory
+from owner.commands.common import session_factory
 from owner.exports import Table, write_csv, write_xlsx
-from shoplang.normalize import to_ascii_digits
-
-DEFAULT_DAYS = 7
-_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_LAST_JALALI_YEAR = 1700  # a year before it is Jalali (1405), from 1900 on Gregorian (2026)
-
-
-def parse_date(text: str) -> date:
-    """A day typed as 1405/09/11 (Jalali) or 2026-12-02 (Gregorian), in any digits."""
-    found = _DATE.fullmatch(to_ascii_digits(text.strip()))
-    if found is None:
-        raise CliError(f"'{text}' is not a date: write it as 1405/09/11 (Jalali) or 2026-12-02")
-    year, month, day = (int(part) for part in found.groups())
-    try:
-        if year < _LAST_JALALI_YEAR:
-            return JalaliDate(year, month, day).to_gregorian()
-        return date(year, month, day)
-    except ValueError:
-        raise CliError(f"'{text}' is not a day of the calendar") from None
-
-
-def period_of(first: str | None, last: str | None, today: date) -> reports.Period:
-    """The period the owner asked for; a missing end is today, a missing start 7 days before the end."""
-    last_day = parse_date(last) if last else today
-    first_day = parse_date(first) if first else reports.Period.last_days(DEFAULT_DAYS, last_day).first_day
-    if last_day < first_day:
-        raise CliError(f"the period ends ({last_day}) before it starts ({first_day})")
-    return reports.Period(first_day, last_day)
+from owner.periods import period_of
 
 
 def cmd_report(args: argparse.Namespace) -> None:

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from owner import cli
-from owner.commands.common import CliError
-from owner.commands.report import parse_date, period_of
+from owner.periods import BadPeriod, parse_date, period_of
 from tests.inventory_db import report_history
 from tests.owner.helpers import shopctl
 
@@ -107,12 +106,12 @@ def test_dates_are_jalali_or_gregorian(typed: str, day: date) -> None:
 
 @pytest.mark.parametrize("typed", ["yesterday", "1405/13/01", "1404/12/30", "2026-02-30", "12/02/2026"])
 def test_a_bad_date_is_refused(typed: str) -> None:
-    with pytest.raises(CliError):
+    with pytest.raises(BadPeriod):
         parse_date(typed)
 
 
 def test_a_period_that_ends_before_it_starts_is_refused() -> None:
-    with pytest.raises(CliError, match="before it starts"):
+    with pytest.raises(BadPeriod, match="before it starts"):
         period_of("1405/09/11", "1405/09/01", date(2026, 12, 2))
     assert period_of(None, "2026-12-07", date(2030, 1, 1)).first_day == date(2026, 12, 1)
 
