@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run run-prod shell test lint test-unit validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
+.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,14 +65,17 @@ run-prod: db train ## production profile: Instagram only, API needs RASA_API_TOK
 shell: db train ## chat with the assistant in the terminal
 	scripts/run.sh shell
 
-test: lint test-unit validate nlu-eval train test-stories test-e2e test-conversations ## everything CI checks (nlu-eval fails below 0.95 intent macro-F1 or entity F1)
+test: lint test-unit test-browser validate nlu-eval train test-stories test-e2e test-conversations ## everything CI checks (nlu-eval fails below 0.95 intent macro-F1 or entity F1)
 
 lint: $(STAMP) ## ruff check and ruff format --check, settings in pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test-unit: $(ST_STAMP) ## pytest, without the tests that need a trained model (installs the extra: its tests run too)
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e and not browser"
+
+test-browser: $(STAMP) ## the owner's dashboard in headless Chromium (apt-get install chromium); screenshots in results/browser/
+	$(BIN)/pytest -m browser
 
 validate: $(STAMP) ## rasa data validate, warnings are failures
 	$(RASA) data validate --data $(DATA) --fail-on-warnings

@@ -9,4 +9,6 @@ caller owns the transaction (``database.transaction``):
 - ``reservations``: checkout holds that lapse by themselves.
 - ``orders`` and ``order_states``: idempotent placement, numbering, the status machine.
 - ``events``: business events, recorded when they happen, that the owner's reports count.
+- ``low_stock``: variants at or below their low-stock threshold.
+- ``owner_accounts``: the owner's dashboard login, its sessions, and the audit log of owner actions.
 """

@@ -130,3 +130,11 @@ class CustomerLimitReached(StoreError):
     def __init__(self, customer_id: str, limit: str, current: int, allowed: int) -> None:
         super().__init__(f"customer {customer_id} has {current} {limit.replace('_', ' ')}; {allowed} allowed")
         self.customer_id, self.limit, self.current, self.allowed = customer_id, limit, current, allowed
+
+
+class WeakPassword(StoreError):
+    """A password for the owner's dashboard too short to resist guessing; nothing was changed."""
+
+    def __init__(self, length: int, minimum: int) -> None:
+        super().__init__(f"the password is {length} characters long; use at least {minimum} (a few words do)")
+        self.length, self.minimum = length, minimum

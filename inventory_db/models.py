@@ -99,7 +99,8 @@ class Product(Base):
 
 
 class Variant(Base):
-    """One sellable colour/size of a product, with its price (toman) and units on hand."""
+    """One sellable colour/size of a product, with its price (toman), units on hand, and the
+    number of available units at or below which the owner is told it is running low."""
 
     __tablename__ = "variants"
     __table_args__ = (
@@ -115,6 +116,7 @@ class Variant(Base):
     price = Column(BigInteger, nullable=False)
     on_hand = Column(BigInteger, nullable=False, default=0)
     active = Column(Boolean, nullable=False, default=True, server_default="1")
+    low_stock_threshold = Column(Integer, nullable=True)  # None: the shop's default (inventory_db.low_stock)
 
     product = relationship("Product", back_populates="variants")
 

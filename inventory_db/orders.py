@@ -509,8 +509,9 @@ def mark_paid(
 
 
 def ship(session: Session, number: int, tracking_code: str, actor: str, now: datetime | None = None) -> OrderInfo:
-    """The parcel left with ``tracking_code``: its units leave the shelf (a sale)."""
-    tracking_code = (tracking_code or "").strip()
+    """The parcel left with ``tracking_code``: its units leave the shelf (a sale). A code typed on a
+    Persian keyboard is kept in ASCII digits, as the carrier prints and looks it up."""
+    tracking_code = to_ascii_digits((tracking_code or "").strip())
     if not tracking_code:
         raise InvalidOrder("shipping needs a tracking code")
     return _transition(session, number, order_states.SHIPPED, actor, now, tracking_code=tracking_code)

@@ -140,3 +140,9 @@ def receipts_for(session: Session, order_number: int) -> list[ReceiptInfo]:
         .order_by(PaymentReceipt.created_at, PaymentReceipt.id)
     ).scalars()
     return [receipt_info(receipt) for receipt in receipts]
+
+
+def get_receipt(session: Session, receipt_id: int) -> ReceiptInfo | None:
+    """One receipt by id, or None: the dashboard shows its image beside the order."""
+    receipt = session.get(PaymentReceipt, receipt_id)
+    return receipt_info(receipt) if receipt is not None else None

@@ -1,5 +1,5 @@
 """The shop's policy file: shipping methods and fees, returns, payment, in both languages,
-and how much one customer may hold or leave unpaid at once.
+how much one customer may hold or leave unpaid at once, and when stock counts as running low.
 
 The owner edits shop_policy.yml; the assistant quotes it. Loaded and checked once per
 process, so a mistake in the file stops the action server with a clear message
@@ -17,6 +17,8 @@ import yaml
 
 from inventory_db import settings
 from shoplang.normalize import fold
+
+DEFAULT_LOW_STOCK_THRESHOLD = 2  # available units at or below which a variant is low on stock
 
 
 class PolicyError(ValueError):
@@ -56,6 +58,9 @@ class ShopPolicy:
     payment_method: str
     payment: dict[str, Any]
     limits: CustomerLimits = CustomerLimits()
+    # A variant with this many available units or fewer is low on stock, unless the owner set
+    # its own threshold (``inventory_db.low_stock``).
+    low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
 
     def shipping_method(self, text: str) -> ShippingMethod | None:
         """The method a customer's words name ("پست", "peyk", "courier"), if any."""
@@ -92,6 +97,14 @@ def _limits(section: Any) -> CustomerLimits:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise PolicyError(f"limits.{name} must be a whole number from 1, not {value!r}")
     return CustomerLimits(**section)
+
+
+def _low_stock_threshold(value: Any) -> int:
+    if value is None:
+        return DEFAULT_LOW_STOCK_THRESHOLD
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PolicyError(f"low_stock_threshold must be a whole number from 0, not {value!r}")
+    return value
 
 
 def parse_policy(data: dict[str, Any]) -> ShopPolicy:
@@ -131,6 +144,7 @@ def parse_policy(data: dict[str, Any]) -> ShopPolicy:
         payment_method=method,
         payment=dict(payment),
         limits=_limits(data.get("limits")),
+        low_stock_threshold=_low_stock_threshold(data.get("low_stock_threshold")),
     )
 
 

@@ -44,6 +44,7 @@ FUNNEL_STEPS: tuple[str, ...] = (
 TOP_UNRECOGNISED = 10
 INBOUND_MESSAGE = "message"  # the Instagram inbox's kind for a customer's Direct message
 _ORDERED = (events.ORDER_PLACED, events.ORDER_PAID)
+DAYS_PER_QUERY = 366  # daily(): a CASE branch per day; a longer period takes a query per year
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,17 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class DayFigures:
+    """One local day's orders placed and paid and their totals (toman), counted as ``Sales`` counts them."""
+
+    day: date
+    orders_placed: int
+    revenue_placed: int
+    orders_paid: int
+    revenue_paid: int
+
+
+@dataclass(frozen=True)
 class Report:
     """A period's figures and, to compare each number with, the equal-length period before."""
 
@@ -224,6 +236,33 @@ def figures(session: Session, period: Period, zone: ZoneInfo) -> Figures:
         nlu=window.nlu(messages_in),
         handoffs=window.handoffs(),
     )
+
+
+def daily(session: Session, period: Period, zone: ZoneInfo) -> list[DayFigures]:
+    """One row per local day of ``period`` in ``zone``, in order; a day with nothing is zeros.
+
+    Each event is given its day in SQL, by a CASE comparing it with the UTC end of each day
+    (``Period.utc_bounds``, so a day is the shop's, even one a clock change made 23 or 25
+    hours long), then counted and summed per day: one query per DAYS_PER_QUERY days.
+    """
+    days = [period.first_day + timedelta(days=n) for n in range(period.days)]
+    totals = {day: [0, 0, 0, 0] for day in days}
+    for first in range(0, len(days), DAYS_PER_QUERY):
+        chunk = days[first : first + DAYS_PER_QUERY]
+        window = _Window(session, *Period(chunk[0], chunk[-1]).utc_bounds(zone))
+        ends = [Period(day, day).utc_bounds(zone)[1] for day in chunk]
+        day_of = case(*((BusinessEvent.occurred_at < end, n) for n, end in enumerate(ends)), else_=len(ends) - 1)
+        ordered = (
+            select(day_of.label("day"), BusinessEvent.kind, BusinessEvent.amount)
+            .where(window._of(*_ORDERED))
+            .subquery()
+        )
+        amount = func.coalesce(func.sum(ordered.c.amount), 0)
+        query = select(ordered.c.day, ordered.c.kind, func.count(), amount).group_by(ordered.c.day, ordered.c.kind)
+        for n, kind, count, revenue in session.execute(query):
+            at = 0 if kind == events.ORDER_PLACED else 2  # orders and revenue placed, then paid
+            totals[chunk[int(n)]][at : at + 2] = [int(count), int(revenue)]
+    return [DayFigures(day, *totals[day]) for day in days]
 
 
 def _ratio(part: int, whole: int) -> float | None:

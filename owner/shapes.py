@@ -16,7 +16,17 @@ from zoneinfo import ZoneInfo
 
 from persiantools.jdatetime import JalaliDate, JalaliDateTime
 
-from inventory_db import handoffs, order_states, orders, payment_receipts, reports, restock, stock
+from inventory_db import (
+    handoffs,
+    low_stock,
+    order_states,
+    orders,
+    owner_accounts,
+    payment_receipts,
+    reports,
+    restock,
+    stock,
+)
 
 
 def to_json(value: Any) -> str:
@@ -67,6 +77,16 @@ def restock_dict(request: restock.RestockRequestInfo) -> dict[str, Any]:
 
 def handoff_dict(handoff: handoffs.WaitingCustomer) -> dict[str, Any]:
     return asdict(handoff)
+
+
+def low_stock_dict(row: low_stock.LowStock) -> dict[str, Any]:
+    """A variant at or below its threshold, with the numbers behind its availability."""
+    return asdict(row)
+
+
+def owner_action_dict(action: owner_accounts.OwnerAction) -> dict[str, Any]:
+    """One row of the owner's action log: when, who, what, on what."""
+    return asdict(action)
 
 
 def figures_dict(figures: reports.Figures) -> dict[str, Any]:

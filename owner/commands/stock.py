@@ -1,11 +1,11 @@
-"""``shopctl stock``: stock levels, counted or adjusted, and every movement's history."""
+"""``shopctl stock``: stock levels, counted or adjusted, every movement's history, and what runs low."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from inventory_db import stock
+from inventory_db import low_stock, stock
 from inventory_db.database import transaction
 from owner import shapes
 from owner.commands.common import CliError, session_factory, variant_args, whole
@@ -78,6 +78,32 @@ def cmd_stock_history(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_stock_threshold(args: argparse.Namespace) -> None:
+    """``default`` hands the variant back to the shop's threshold (``low_stock_threshold`` in shop_policy.yml)."""
+    code, color, size = variant_args(args)
+    threshold = None if args.threshold.strip().lower() == "default" else whole(args.threshold, "threshold")
+    with transaction(session_factory()) as session:
+        found = low_stock.set_low_stock_threshold(session, code, color, size, threshold)
+    whose = "the shop's default" if found.shop_default else "its own"
+    print(f"{found.code} {found.color} {found.size}: low on stock at {found.threshold} available or fewer ({whose})")
+
+
+def cmd_stock_low(args: argparse.Namespace) -> None:
+    with transaction(session_factory()) as session:
+        found = low_stock.low_stock(session)
+    if args.json:
+        print(shapes.to_json([shapes.low_stock_dict(row) for row in found]))
+        return
+    if not found:
+        print("nothing on sale is low on stock")
+    for row in found:
+        whose = "shop default" if row.shop_default else "own threshold"
+        print(
+            f"{row.code} {row.color} {row.size}  {row.available} available ({whose} {row.threshold})  "
+            f"{row.on_hand} on hand, {row.reserved} reserved, {row.allocated} in orders  {row.name_fa} / {row.name_en}"
+        )
+
+
 def add_commands(groups: argparse._SubParsersAction) -> None:
     stk = groups.add_parser("stock", help="stock levels and their history").add_subparsers(
         dest="command", required=True
@@ -103,3 +129,11 @@ def add_commands(groups: argparse._SubParsersAction) -> None:
     hist.add_argument("--limit", type=int, help="only the last N movements")
     hist.add_argument("--json", action="store_true")
     hist.set_defaults(handler=cmd_stock_history)
+    threshold = stk.add_parser("threshold", help="when a variant counts as low on stock")
+    for name in ("code", "color", "size"):
+        threshold.add_argument(name)
+    threshold.add_argument("threshold", help="low at this many available or fewer; 'default' for the shop's")
+    threshold.set_defaults(handler=cmd_stock_threshold)
+    low = stk.add_parser("low", help="variants on sale at or below their low-stock threshold, fewest first")
+    low.add_argument("--json", action="store_true")
+    low.set_defaults(handler=cmd_stock_low)

@@ -359,3 +359,9 @@ def test_too_long_owner_notes_and_tracking_codes_are_refused(store: sessionmaker
     with pytest.raises(TooLong, match="customer_id"):
         run(store, reservations.reserve, "B-21", "black", "M", 1, "x" * 65)
     assert run(store, orders.get_order, order.number).status == S.PAID
+
+
+def test_a_tracking_code_typed_in_persian_digits_is_kept_in_ascii(store: sessionmaker) -> None:
+    number = place(store, "k", items=[item("SH-12", "black", "free")]).number
+    run(store, orders.mark_paid, number, actor="owner")
+    assert run(store, orders.ship, number, " ۱۲۳۴-٥٦ ", actor="owner").tracking_code == "1234-56"
