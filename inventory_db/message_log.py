@@ -1,6 +1,7 @@
 """The message log: where conversations came from, what a customer's next messages are
 about, and when each customer last wrote (the start of Meta's 24-hour messaging window). Which events were handled is the
-durable inbox's business (``inventory_db.inbox``).
+durable inbox's business (``inventory_db.inbox``); what a customer last wrote is read back from
+the events it keeps (``recent_messages``, for the owner's list of waiting customers).
 
 Plain functions taking a SQLAlchemy session, like the rest of the service layer; the
 caller owns the transaction (``database.transaction``). No Rasa import.
@@ -8,7 +9,8 @@ caller owns the transaction (``database.transaction``). No Rasa import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -16,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory_db.message_log_models import ConversationSource, CustomerContact, CustomerOrigin
+from inventory_db.message_log_models import ConversationSource, CustomerContact, CustomerOrigin, InboundEvent
 from inventory_db.models import Product
 
 
@@ -41,6 +43,77 @@ def last_customer_message_at(session: Session, sender_id: str) -> datetime | Non
     """When ``sender_id`` last wrote to the shop, in UTC; None if never."""
     contact = session.get(CustomerContact, sender_id)
     return None if contact is None else contact.last_message_at
+
+
+DIRECT_MESSAGE = "message"  # the inbox's kind for a customer's Direct message or button tap
+MAX_SHOWN_TEXT = 1000
+
+
+@dataclass(frozen=True)
+class CustomerMessage:
+    """One Direct message as the owner reads it before answering: when, and what was written."""
+
+    at: datetime
+    text: str | None  # the text, or the title of the button tapped; None for a photo alone
+    attachments: tuple[str, ...]  # Meta's attachment types: "image", "share", "ig_reel"...
+
+
+def _customer_message(payload: str | None, at: datetime) -> CustomerMessage:
+    """The words of a stored event (``Received.stored``: Meta's item under "item"); an event
+    the store cannot read still counts as a message, with nothing to show."""
+    try:
+        item = json.loads(payload or "null").get("item") or {}
+    except (ValueError, AttributeError):
+        item = {}
+    message = item.get("message") if isinstance(item, dict) else None
+    postback = item.get("postback") if isinstance(item, dict) else None
+    text, kinds = None, []
+    if isinstance(message, dict):
+        text = message.get("text")
+        found = message.get("attachments")
+        for attachment in found if isinstance(found, list) else [found]:
+            if isinstance(attachment, dict) and isinstance(attachment.get("type"), str):
+                kinds.append(attachment["type"])
+    elif isinstance(postback, dict):
+        text = postback.get("title")
+    text = text[:MAX_SHOWN_TEXT] if isinstance(text, str) and text.strip() else None
+    return CustomerMessage(at, text, tuple(kinds))
+
+
+def recent_messages(
+    session: Session, customer_ids: Collection[str], limit: int = 3
+) -> dict[str, list[CustomerMessage]]:
+    """Each customer's last ``limit`` Direct messages from the inbox, oldest first (so they read
+    like the chat); customers who never wrote on Instagram are left out. One query however many
+    customers: the owner's list of waiting customers shows them all at once."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a whole number from 1, not {limit!r}")
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=InboundEvent.sender_id,
+            order_by=(InboundEvent.event_time_ms.desc(), InboundEvent.id.desc()),
+        )
+        .label("rank")
+    )
+    latest = (
+        select(InboundEvent.sender_id, InboundEvent.event_time_ms, InboundEvent.claimed_at, InboundEvent.payload, rank)
+        .where(InboundEvent.kind == DIRECT_MESSAGE, InboundEvent.sender_id.in_(ids))
+        .subquery()
+    )
+    rows = session.execute(
+        select(latest.c.sender_id, latest.c.event_time_ms, latest.c.claimed_at, latest.c.payload)
+        .where(latest.c.rank <= limit)
+        .order_by(latest.c.sender_id, latest.c.rank.desc())
+    ).all()
+    found: dict[str, list[CustomerMessage]] = {}
+    for sender_id, time_ms, claimed_at, payload in rows:
+        at = datetime.fromtimestamp(time_ms / 1000, timezone.utc) if time_ms else claimed_at
+        found.setdefault(sender_id, []).append(_customer_message(payload, at))
+    return found
 
 
 @dataclass(frozen=True)

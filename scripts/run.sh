@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server together; Ctrl-C stops both.
+# Start the action server, the Rasa server and the owner's dashboard together; Ctrl-C stops them.
 #   scripts/run.sh         development: REST and Instagram on localhost:5005 (SHOP_ENV=development)
 #   scripts/run.sh shell   a chat in this terminal
 #   scripts/run.sh prod    production: the Instagram channel only (credentials.prod.yml), Rasa's
@@ -29,6 +29,7 @@ if [ "$mode" = prod ]; then export SHOP_ENV=production; else export SHOP_ENV=dev
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+DASHBOARD_PORT=${DASHBOARD_PORT:-5080}
 ENDPOINTS=${SHOP_ENDPOINTS:-endpoints.yml}
 mkdir -p var
 
@@ -54,7 +55,7 @@ fi
 actions_pid=$!
 stop() {
   trap - INT TERM EXIT
-  kill "$actions_pid" ${rasa_pid:-} 2>/dev/null || true
+  kill "$actions_pid" ${rasa_pid:-} ${dashboard_pid:-} 2>/dev/null || true
   wait 2>/dev/null || true
   echo "stopped."
 }
@@ -65,6 +66,13 @@ for _ in $(seq 60); do
   kill -0 "$actions_pid" 2>/dev/null || { echo "action server failed to start; see $actions_log" >&2; exit 1; }
   sleep 1
 done
+
+# The owner's dashboard (127.0.0.1 too): a first password is made and printed here, once.
+if [ "$mode" != shell ]; then
+  $BIN/shop-dashboard --first-password-only
+  $BIN/shop-dashboard --port "$DASHBOARD_PORT" >var/dashboard.log 2>&1 &
+  dashboard_pid=$!
+fi
 
 rasa=($BIN/python -m serving.rasa_server) # rasa's CLI, with masked logs and the API secret from the environment
 if [ "$mode" = shell ]; then
@@ -87,7 +95,9 @@ if [ "$mode" = prod ]; then
 
 Production profile up on 127.0.0.1:$RASA_PORT (action server on 127.0.0.1:$ACTIONS_PORT): the
 Instagram webhook /webhooks/instagram/webhook for your reverse proxy to forward, no REST channel,
-the HTTP API only with a JWT signed with RASA_API_TOKEN. Press Ctrl-C to stop both servers.
+the HTTP API only with a JWT signed with RASA_API_TOKEN. The owner's dashboard is on
+http://127.0.0.1:$DASHBOARD_PORT/ (serve it over TLS; its cookie is HTTPS-only in production;
+log in var/dashboard.log). Press Ctrl-C to stop all three.
 MSG
 else
   cat <<MSG
@@ -96,7 +106,8 @@ The assistant is listening on http://localhost:$RASA_PORT (action server on :$AC
 Talk to it over REST, e.g.:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
     -d '{"sender": "demo", "message": "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟"}'
-Press Ctrl-C to stop both servers.
+The owner's dashboard: http://127.0.0.1:$DASHBOARD_PORT/ (log in var/dashboard.log).
+Press Ctrl-C to stop all three.
 MSG
 fi
 wait "$rasa_pid"

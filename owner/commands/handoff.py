@@ -1,4 +1,5 @@
-"""``shopctl handoff``: customers who asked for a person, and handing them back to the assistant."""
+"""``shopctl handoff``: customers who asked for a person, and handing them back to the assistant
+(``owner.handback``, as the dashboard's release button does)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from inventory_db import handoffs, settings
 from inventory_db.database import transaction
 from owner import shapes
 from owner.commands.common import CliError, session_factory
+from owner.handback import hand_back, split_duration
 
 
 def duration(seconds: int) -> str:
     """ "2 h 15 min", "1 d 3 h", "40 min", "<1 min"."""
-    minutes = seconds // 60
-    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    days, hours, minutes = split_duration(seconds)
     if days:
         return f"{days} d {hours} h" if hours else f"{days} d"
     if hours:
@@ -37,18 +38,12 @@ def cmd_handoff_list(args: argparse.Namespace) -> None:
 
 
 def cmd_handoff_release(args: argparse.Namespace) -> None:
-    """Resume in Rasa first: if Rasa is unreachable the customer stays on the list, still handed over."""
-    from owner.rasa_api import RasaUnreachable, resume_conversation  # PyJWT: 50 ms; only this command needs it
+    from owner.rasa_api import RasaUnreachable
 
-    with transaction(session_factory()) as session:
-        if not handoffs.is_waiting(session, args.customer):
-            raise handoffs.NoOpenHandoff(args.customer)
     try:
-        resume_conversation(args.customer, base_url=args.rasa_url)
+        hand_back(session_factory(), args.customer, actor=args.actor, rasa_url=args.rasa_url)
     except RasaUnreachable as error:
         raise CliError(f"{error}; {args.customer} is still handed over") from error
-    with transaction(session_factory()) as session:
-        handoffs.release(session, args.customer, actor=args.actor)
     print(f"{args.customer} is back with the assistant")
 
 
