@@ -37,23 +37,6 @@ class VariantThreshold:
     shop_default: bool
 
 
-@dataclass(frozen=True)
-class LowStock:
-    """A variant at or below its threshold, with the numbers behind its availability."""
-
-    code: str
-    name_fa: str
-    name_en: str
-    color: str
-    size: str
-    on_hand: int
-    reserved: int
-    allocated: int
-    available: int
-    threshold: int
-    shop_default: bool  # the threshold is the shop's, not one the owner set for this variant
-
-
 def _default(default: int | None) -> int:
     return load_policy().low_stock_threshold if default is None else default
 
@@ -153,7 +136,7 @@ def variant_level(
     return level
 
 
-def low_stock(session: Session, now: datetime | None = None, *, default: int | None = None) -> list[LowStock]:
+def low_stock(session: Session, now: datetime | None = None, *, default: int | None = None) -> list[VariantLevel]:
     """Variants on sale whose available units are at or below their threshold at ``now``,
     fewest available first (then by product code and the catalog's order of variants).
 
@@ -162,7 +145,5 @@ def low_stock(session: Session, now: datetime | None = None, *, default: int | N
     found = []
     for variant_id, v in _levels(session, stock.now_or(now), default):
         if v.low:
-            numbers = (v.on_hand, v.reserved, v.allocated, v.available, v.threshold, v.shop_default)
-            row = LowStock(v.code, v.name_fa, v.name_en, v.color, v.size, *numbers)
-            found.append((v.available, v.code, variant_id, row))
+            found.append((v.available, v.code, variant_id, v))
     return [row for *_, row in sorted(found)]

@@ -79,7 +79,7 @@ def handoff_dict(handoff: handoffs.WaitingCustomer) -> dict[str, Any]:
     return asdict(handoff)
 
 
-def low_stock_dict(row: low_stock.LowStock) -> dict[str, Any]:
+def low_stock_dict(row: low_stock.VariantLevel) -> dict[str, Any]:
     """A variant at or below its threshold, with the numbers behind its availability."""
     return asdict(row)
 

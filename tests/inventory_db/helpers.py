@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from inventory_db import order_states, orders, reservations, stock
 from inventory_db.database import transaction
@@ -78,3 +79,20 @@ def assert_ledger_matches(factory: sessionmaker) -> None:
                 variant.color,
                 variant.size,
             )
+
+
+@contextmanager
+def counted_statements(session: Session) -> Iterator[list[str]]:
+    """The SQL statements run on ``session``'s connection inside the block: a bounded-queries check."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE goes out with the first query
+            statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

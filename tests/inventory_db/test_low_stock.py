@@ -4,26 +4,24 @@ PostgreSQL. And the policy file's ``low_stock_threshold``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from inventory_db import low_stock, reservations, stock
 from inventory_db.database import transaction
 from inventory_db.errors import InvalidQuantity, UnknownProduct, UnknownVariant
 from inventory_db.models import Product, Variant
 from inventory_db.policy import DEFAULT_LOW_STOCK_THRESHOLD, PolicyError, parse_policy
-from tests.inventory_db.helpers import item, place, run, shop_policy
+from tests.inventory_db.helpers import counted_statements, item, place, run, shop_policy
 
 Key = tuple[str, str, str]
 
 
-def keys(rows: list[low_stock.LowStock]) -> list[Key]:
+def keys(rows: list[low_stock.VariantLevel]) -> list[Key]:
     return [(row.code, row.color, row.size) for row in rows]
 
 
@@ -102,22 +100,6 @@ def test_an_unknown_variant_has_no_threshold(store: sessionmaker) -> None:
         run(store, low_stock.set_low_stock_threshold, "B-21", "black", "S", 1)
     with pytest.raises(UnknownProduct):
         run(store, low_stock.set_low_stock_threshold, "Z-9", "black", "L", 1)
-
-
-@contextmanager
-def counted_statements(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE goes out with the first query
-            statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_two_queries_however_many_variants(store: sessionmaker) -> None:

@@ -3,35 +3,16 @@ the low ones marked, in two queries however big the catalog; on SQLite and Postg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from inventory_db import catalog_csv, low_stock, reservations
 from inventory_db.database import transaction
 from inventory_db.errors import UnknownProduct, UnknownVariant
 from inventory_db.models import Product, Variant
 from tests.conftest import DEMO_CATALOG
-from tests.inventory_db.helpers import item, place, run
-
-
-@contextmanager
-def counted_statements(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if not statement.startswith("BEGIN"):
-            statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.inventory_db.helpers import counted_statements, item, place, run
 
 
 def test_every_variant_is_listed_with_its_numbers_and_the_low_ones_marked(store: sessionmaker) -> None:

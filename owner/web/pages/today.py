@@ -31,7 +31,7 @@ class Today:
     receipts: dict[int, payment_receipts.ReceiptInfo]
     to_ship: order_views.OrderPage
     waiting: list[handoffs.WaitingCustomer]
-    low: list[low_stock.LowStock]
+    low: list[low_stock.VariantLevel]
     figures: reports.Report
 
 
