@@ -138,3 +138,19 @@ class WeakPassword(StoreError):
     def __init__(self, length: int, minimum: int) -> None:
         super().__init__(f"the password is {length} characters long; use at least {minimum} (a few words do)")
         self.length, self.minimum = length, minimum
+
+
+class InvalidRating(StoreError):
+    """A score that is not a whole number from 1 to 5."""
+
+    def __init__(self, score: object, lowest: int = 1, highest: int = 5) -> None:
+        super().__init__(f"score {score!r} must be a whole number from {lowest} to {highest}")
+        self.score, self.lowest, self.highest = score, lowest, highest
+
+
+class UnknownRating(StoreError):
+    """The customer has not rated this order (yet), so there is nothing to comment on."""
+
+    def __init__(self, order_number: int) -> None:
+        super().__init__(f"order {order_number} has no rating")
+        self.order_number = order_number

@@ -45,6 +45,18 @@ def last_customer_message_at(session: Session, sender_id: str) -> datetime | Non
     return None if contact is None else contact.last_message_at
 
 
+def last_customer_message_times(session: Session, customer_ids: Collection[str]) -> dict[str, datetime]:
+    """When each of ``customer_ids`` last wrote, in UTC; customers who never wrote are left out.
+    One query for a whole batch of follow-ups, each checked against Meta's 24-hour window."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(CustomerContact.sender_id, CustomerContact.last_message_at).where(CustomerContact.sender_id.in_(ids))
+    )
+    return {sender_id: at for sender_id, at in rows}
+
+
 DIRECT_MESSAGE = "message"  # the inbox's kind for a customer's Direct message or button tap
 MAX_SHOWN_TEXT = 1000
 

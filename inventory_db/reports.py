@@ -4,7 +4,8 @@ The role of the cosmicpython book's ``views.py``: nothing here changes the store
 nothing here knows how a report is shown (``owner.report_text`` writes it for a
 terminal, ``owner.shapes`` as the JSON scripts rely on). Every figure counts the
 events of ``inventory_db.events`` that happened inside a period of the shop's local
-days; ``docs/reports.md`` defines each one.
+days (``messages_in`` the inbox's messages, ``ratings`` the ratings given);
+``docs/reports.md`` defines each one.
 
 Counting, grouping and summing happen in SQL that reads the same on SQLite and
 PostgreSQL. Durations are subtracted and medians taken in Python: date arithmetic and
@@ -24,7 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from inventory_db import events
+from inventory_db import events, ratings
+from inventory_db.automation_models import Rating
 from inventory_db.events_models import BusinessEvent
 from inventory_db.message_log_models import InboundEvent
 from inventory_db.models import Order, OrderItem, Product
@@ -167,6 +169,18 @@ class Handoffs:
 
 
 @dataclass(frozen=True)
+class Ratings:
+    """Ratings customers gave in the period: how many, their mean score (2 decimals; None
+    without any) and how many of each score. ``distribution``'s keys are the scores as text,
+    "1" to "5", each present even at 0: keys in JSON are text, so the record and the JSON
+    contract read the same."""
+
+    count: int
+    mean: float | None
+    distribution: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Figures:
     """Every figure of one period; ``docs/reports.md`` says what each counts."""
 
@@ -184,6 +198,7 @@ class Figures:
     by_source: list[SourceRow]
     nlu: Nlu
     handoffs: Handoffs
+    ratings: Ratings
 
 
 @dataclass(frozen=True)
@@ -235,6 +250,7 @@ def figures(session: Session, period: Period, zone: ZoneInfo) -> Figures:
         by_source=window.by_source(),
         nlu=window.nlu(messages_in),
         handoffs=window.handoffs(),
+        ratings=window.ratings(),
     )
 
 
@@ -541,3 +557,14 @@ class _Window:
         )
         waits = [done - began for done, began in self.session.execute(released_in) if began is not None]
         return Handoffs(requested, released, waiting, _minutes(waits).median)
+
+    # -- ratings --------------------------------------------------------------------
+
+    def ratings(self) -> Ratings:
+        """Ratings by when they were given (a rating changed later counts when it was changed)."""
+        query = select(Rating.score, func.count()).where(self._in(Rating.at)).group_by(Rating.score)
+        counts = {int(score): int(n) for score, n in self.session.execute(query)}
+        total = sum(counts.values())
+        mean = round(sum(score * n for score, n in counts.items()) / total, 2) if total else None
+        distribution = {str(score): counts.get(score, 0) for score in range(ratings.LOWEST, ratings.HIGHEST + 1)}
+        return Ratings(total, mean, distribution)

@@ -13,7 +13,17 @@ The owner's side (``owner``): ``RASA_URL`` (default http://localhost:5005): the 
 ``shopctl handoff release`` resumes conversations on; ``RASA_API_TOKEN``: the secret its
 HTTP API was started with. ``DASHBOARD_PORT`` (default 5080): where the owner's dashboard
 listens, on 127.0.0.1; ``DASHBOARD_SECURE_COOKIES`` (1 behind TLS, the production default):
-its login cookie is sent over HTTPS only; ``DASHBOARD_SESSION_HOURS`` (default 12).
+its login cookie is sent over HTTPS only; ``DASHBOARD_SESSION_HOURS`` (default 12);
+``DASHBOARD_PUBLIC_URL``: the dashboard's address in the owner's notifications.
+``SHOP_AUTOMATIONS_FILE`` (default shop_automations.yml): the worker's rules.
+
+The owner's notifications (``owner.notify``, docs/notifications.md), each transport off
+until one of its variables is set and refused when half of it is: email over SMTP with
+``SHOP_SMTP_HOST``, ``SHOP_SMTP_PORT`` (default 587, 465 for ssl), ``SHOP_SMTP_SECURITY``
+(starttls, the default; ssl; none, only with ``SHOP_ENV=development``), ``SHOP_SMTP_USER``,
+``SHOP_SMTP_PASSWORD``, ``SHOP_SMTP_FROM`` (default the user) and ``SHOP_NOTIFY_EMAIL_TO``
+(comma-separated); a Telegram bot with ``SHOP_TELEGRAM_BOT_TOKEN``, ``SHOP_TELEGRAM_CHAT_ID``
+and ``SHOP_TELEGRAM_API_BASE`` (default https://api.telegram.org; Bale's works too).
 
 Read at call time, so tests and deployments change them without reloading anything. How a
 server is deployed (``SHOP_ENV``, the Instagram credentials, the API token's strength) is
@@ -23,8 +33,11 @@ checked by ``channels.instagram_settings`` and ``serving`` as they start.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///var/shop.db"
@@ -129,3 +142,137 @@ def dashboard_secure_cookies() -> bool:
 def dashboard_session_length() -> timedelta:
     """How long a dashboard login lasts: ``DASHBOARD_SESSION_HOURS``, else 12 hours."""
     return timedelta(hours=_positive_number("DASHBOARD_SESSION_HOURS", DEFAULT_DASHBOARD_SESSION_HOURS))
+
+
+# -- the owner's notifications (owner.notify) ----------------------------------------------
+
+SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
+SMTP_VARIABLES = (
+    "SHOP_SMTP_HOST",
+    "SHOP_SMTP_PORT",
+    "SHOP_SMTP_SECURITY",
+    "SHOP_SMTP_USER",
+    "SHOP_SMTP_PASSWORD",
+    "SHOP_SMTP_FROM",
+    "SHOP_NOTIFY_EMAIL_TO",
+)
+TELEGRAM_VARIABLES = ("SHOP_TELEGRAM_BOT_TOKEN", "SHOP_TELEGRAM_CHAT_ID", "SHOP_TELEGRAM_API_BASE")
+DEFAULT_TELEGRAM_API_BASE = "https://api.telegram.org"
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and as whom the owner's email is sent; no repr shows the password."""
+
+    host: str
+    port: int
+    security: str  # one of SMTP_SECURITY_MODES
+    user: str  # empty: the server takes mail without logging in
+    password: str = field(repr=False)
+    sender: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """The owner's bot and chat; no repr shows the token, which Bot API URLs carry."""
+
+    token: str = field(repr=False)
+    chat_id: str
+    api_base: str
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def _development() -> bool:
+    return _env("SHOP_ENV").lower() == "development"
+
+
+def _required(variables: tuple[str, ...], missing: list[str], what: str) -> None:
+    if missing:
+        set_ones = ", ".join(name for name in variables if _env(name))
+        raise ValueError(f"{what} is half-configured: {set_ones} set but not {', '.join(missing)}")
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """The owner's email (``SHOP_SMTP_*``, ``SHOP_NOTIFY_EMAIL_TO``); None when none of them is set.
+
+    Any one set means email is wanted, so a missing host, recipient or sender, a user
+    without a password, is a ValueError naming the variable rather than mail never sent.
+    ``SHOP_SMTP_SECURITY=none`` sends the password and the shop's figures in clear text:
+    refused unless ``SHOP_ENV=development`` (a mail catcher on this machine, the tests).
+    """
+    if not any(_env(name) for name in SMTP_VARIABLES):
+        return None
+    security = _env("SHOP_SMTP_SECURITY").lower() or "starttls"
+    if security not in SMTP_SECURITY_MODES:
+        raise ValueError(f"SHOP_SMTP_SECURITY={security!r} is not one of {', '.join(SMTP_SECURITY_MODES)}")
+    if security == "none" and not _development():
+        raise ValueError("SHOP_SMTP_SECURITY=none sends mail unencrypted: only allowed with SHOP_ENV=development")
+    raw_port = _env("SHOP_SMTP_PORT")
+    if raw_port and (not raw_port.isdigit() or not 0 < int(raw_port) < 65536):
+        raise ValueError(f"SHOP_SMTP_PORT={raw_port!r} is not a port number")
+    port = int(raw_port) if raw_port else (465 if security == "ssl" else 587)
+    user, password = _env("SHOP_SMTP_USER"), os.environ.get("SHOP_SMTP_PASSWORD", "")
+    recipients = tuple(address.strip() for address in _env("SHOP_NOTIFY_EMAIL_TO").split(",") if address.strip())
+    sender = _env("SHOP_SMTP_FROM") or (user if "@" in user else "")
+    host = _env("SHOP_SMTP_HOST")
+    missing = [name for name, value in (("SHOP_SMTP_HOST", host), ("SHOP_NOTIFY_EMAIL_TO", recipients)) if not value]
+    if not sender:
+        missing.append("SHOP_SMTP_FROM")
+    if user and not password:
+        missing.append("SHOP_SMTP_PASSWORD")
+    if password and not user:
+        missing.append("SHOP_SMTP_USER")
+    _required(SMTP_VARIABLES, missing, "Email notification")
+    for address in (sender, *recipients):
+        bare = parseaddr(address)[1]  # "Shop <shop@example.com>" names a sender too
+        if "@" not in bare or any(ch.isspace() for ch in bare):
+            raise ValueError(f"{address!r} (SHOP_SMTP_FROM or SHOP_NOTIFY_EMAIL_TO) is not an email address")
+    return SmtpSettings(host, port, security, user, password, sender, recipients)
+
+
+def telegram_settings() -> TelegramSettings | None:
+    """The owner's Telegram bot (``SHOP_TELEGRAM_*``); None when none of them is set.
+
+    ``SHOP_TELEGRAM_API_BASE`` (default https://api.telegram.org) points at another server
+    with the same Bot API (Bale's, a local one). The token travels in the URL's path, so the
+    base must be https unless it is this machine (the tests) or ``SHOP_ENV=development``.
+    """
+    if not any(_env(name) for name in TELEGRAM_VARIABLES):
+        return None
+    token, chat_id = _env("SHOP_TELEGRAM_BOT_TOKEN"), _env("SHOP_TELEGRAM_CHAT_ID")
+    missing = [
+        name for name, value in (("SHOP_TELEGRAM_BOT_TOKEN", token), ("SHOP_TELEGRAM_CHAT_ID", chat_id)) if not value
+    ]
+    _required(TELEGRAM_VARIABLES, missing, "Telegram notification")
+    if any(ch.isspace() or ch in "/?#%" for ch in token):
+        raise ValueError("SHOP_TELEGRAM_BOT_TOKEN is not a bot token (it goes into the URL: no spaces, /, ?, # or %)")
+    if not (chat_id.lstrip("-").isdigit() or (chat_id.startswith("@") and len(chat_id) > 1)):
+        raise ValueError(f"SHOP_TELEGRAM_CHAT_ID={chat_id!r} is not a chat id (a number) or an @channel name")
+    base = (_env("SHOP_TELEGRAM_API_BASE") or DEFAULT_TELEGRAM_API_BASE).rstrip("/")
+    try:
+        parts = urlsplit(base)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # e.g. an unclosed [ in an IPv6 address
+        scheme, host = "", None
+    if scheme not in ("https", "http") or not host:
+        raise ValueError(f"SHOP_TELEGRAM_API_BASE={base!r} is not an http(s) URL")
+    if scheme == "http" and host not in _LOOPBACK_HOSTS and not _development():
+        raise ValueError(f"SHOP_TELEGRAM_API_BASE={base!r}: the bot token would travel unencrypted; use https")
+    return TelegramSettings(token, chat_id, base)
+
+
+def dashboard_public_url() -> str:
+    """The dashboard's address as the owner opens it, for links in their notifications:
+    ``DASHBOARD_PUBLIC_URL`` (e.g. https://dashboard.example.ir/), else this machine's."""
+    raw = os.environ.get("DASHBOARD_PUBLIC_URL", "").strip()
+    return (raw.rstrip("/") + "/") if raw else f"http://127.0.0.1:{dashboard_port()}/"
+
+
+def automations_file() -> Path:
+    """The automations file: ``SHOP_AUTOMATIONS_FILE``, else shop_automations.yml in the working directory."""
+    return Path(os.environ.get("SHOP_AUTOMATIONS_FILE") or "shop_automations.yml")

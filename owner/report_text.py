@@ -61,11 +61,12 @@ _WORDS = {
     "released": ("برگردانده", "released"),
     "waiting": ("در انتظار", "waiting"),
     "median_wait": ("میانه انتظار", "median wait"),
+    "ratings": ("امتیاز مشتری‌ها (از ۵)", "Customer ratings (of 5)"),
     "none": ("—", "—"),
 }
 
 
-def _w(key: str, language: Language) -> str:
+def word(key: str, language: Language) -> str:
     fa, en = _WORDS[key]
     return fa if language == "fa" else en
 
@@ -81,26 +82,33 @@ def _sep(language: Language) -> str:
     return "، " if language == "fa" else ", "
 
 
-def _n(value: int, language: Language) -> str:
+def number(value: int, language: Language) -> str:
     return format_number(value, language)
 
 
-def _share(value: float | None, language: Language) -> str:
+def share(value: float | None, language: Language) -> str:
     if value is None:
-        return _w("none", language)
+        return word("none", language)
     text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
     return to_persian_digits(text.replace(".", "٫")) + "٪" if language == "fa" else f"{text}%"
 
 
 def _mins(value: float | None, language: Language) -> str:
     if value is None:
-        return _w("none", language)
+        return word("none", language)
     text = f"{value:g}"
-    return f"{to_persian_digits(text.replace('.', '٫')) if language == 'fa' else text} {_w('minutes', language)}"
+    return f"{to_persian_digits(text.replace('.', '٫')) if language == 'fa' else text} {word('minutes', language)}"
 
 
-def _was(now: str, before: str, language: Language) -> str:
-    return f"{now} ({_w('before', language)}: {before})"
+def _score(value: float | None, language: Language) -> str:
+    if value is None:
+        return word("none", language)
+    text = f"{value:g}"
+    return to_persian_digits(text.replace(".", "٫")) if language == "fa" else text
+
+
+def was_before(now: str, before: str, language: Language) -> str:
+    return f"{now} ({word('before', language)}: {before})"
 
 
 def _variant(color: str | None, size: str | None, language: Language) -> str:
@@ -117,7 +125,7 @@ def funnel_lines(funnel: list[reports.FunnelStep], language: Language) -> list[s
     for name, step in zip(names, funnel, strict=True):
         length = round(BAR_WIDTH * step.conversations / top) if top else 0
         bar = BAR * length or "·"
-        lines.append(f"  {name.ljust(width)}  {bar} {_n(step.conversations, language)}")
+        lines.append(f"  {name.ljust(width)}  {bar} {number(step.conversations, language)}")
     return lines
 
 
@@ -127,96 +135,107 @@ def render(report: reports.Report, language: Language = "fa") -> str:
     lines: list[str] = []
     add = lines.append
     add(
-        f"{_w('title', language)}: {day(now.period.first_day, language)} {_w('to', language)} "
+        f"{word('title', language)}: {day(now.period.first_day, language)} {word('to', language)} "
         f"{day(now.period.last_day, language)} ({now.timezone})"
     )
 
     c, pc = now.conversations, before.conversations
     add("")
-    add(f"{_w('conversations', language)}: {_was(_n(c.total, language), _n(pc.total, language), language)}")
+    add(
+        f"{word('conversations', language)}: {was_before(number(c.total, language), number(pc.total, language), language)}"
+    )
     for key in ("new_customers", "messages_in"):
-        now_n, before_n = _n(getattr(c, key), language), _n(getattr(pc, key), language)
-        add(f"  {_w(key, language)}: {_was(now_n, before_n, language)}")
+        now_n, before_n = number(getattr(c, key), language), number(getattr(pc, key), language)
+        add(f"  {word(key, language)}: {was_before(now_n, before_n, language)}")
 
     s, ps = now.sales, before.sales
     add("")
-    add(f"{_w('sales', language)}:")
+    add(f"{word('sales', language)}:")
     for key in ("orders_placed", "orders_paid", "units"):
-        add(f"  {_w(key, language)}: {_was(_n(getattr(s, key), language), _n(getattr(ps, key), language), language)}")
+        add(
+            f"  {word(key, language)}: {was_before(number(getattr(s, key), language), number(getattr(ps, key), language), language)}"
+        )
     for key in ("revenue_placed", "revenue_paid"):
         add(
-            f"  {_w(key, language)}: "
-            f"{_was(format_toman(getattr(s, key), language), format_toman(getattr(ps, key), language), language)}"
+            f"  {word(key, language)}: "
+            f"{was_before(format_toman(getattr(s, key), language), format_toman(getattr(ps, key), language), language)}"
         )
 
     add("")
-    add(f"{_w('inquiries', language)}:")
+    add(f"{word('inquiries', language)}:")
     for row in now.inquiries:
         name = (row.name_fa if language == "fa" else row.name_en) or ""
-        missing = f"{_sep(language)}{_n(row.out_of_stock_asks, language)} {_w('out_of_stock', language)}"
+        missing = f"{_sep(language)}{number(row.out_of_stock_asks, language)} {word('out_of_stock', language)}"
         missing = missing if row.out_of_stock_asks else ""
-        add(f"  {row.code} {name}: {_n(row.asks, language)} {_w('times', language)}{missing}")
+        add(f"  {row.code} {name}: {number(row.asks, language)} {word('times', language)}{missing}")
     if not now.inquiries:
-        add(f"  {_w('none', language)}")
+        add(f"  {word('none', language)}")
 
     add("")
-    add(f"{_w('lost_demand', language)}:")
+    add(f"{word('lost_demand', language)}:")
     for lost in now.lost_demand:
         add(
             f"  {lost.code} {_variant(lost.color, lost.size, language)}: "
-            f"{_n(lost.asks, language)} {_w('times', language)}{_sep(language)}"
-            f"{_n(lost.restock_requests, language)} {_w('restock', language)}"
+            f"{number(lost.asks, language)} {word('times', language)}{_sep(language)}"
+            f"{number(lost.restock_requests, language)} {word('restock', language)}"
         )
     if not now.lost_demand:
-        add(f"  {_w('none', language)}")
+        add(f"  {word('none', language)}")
 
     add("")
-    add(f"{_w('best_sellers', language)}:")
+    add(f"{word('best_sellers', language)}:")
     for best in now.best_sellers:
-        units = f"{_n(best.units, language)} {_w('pieces', language)}"
+        units = f"{number(best.units, language)} {word('pieces', language)}"
         add(f"  {best.code}: {units}{_sep(language)}{format_toman(best.revenue, language)}")
     if not now.best_sellers:
-        add(f"  {_w('none', language)}")
+        add(f"  {word('none', language)}")
 
     add("")
-    add(f"{_w('funnel', language)}:")
+    add(f"{word('funnel', language)}:")
     lines.extend(funnel_lines(now.funnel, language))
 
     add("")
-    add(f"{_w('conversion', language)}:")
+    add(f"{word('conversion', language)}:")
     for key in ("inquiry_to_order", "order_to_paid"):
         current, earlier = getattr(now.conversion, key), getattr(before.conversion, key)
-        add(f"  {_w(key, language)}: {_was(_share(current, language), _share(earlier, language), language)}")
+        add(f"  {word(key, language)}: {was_before(share(current, language), share(earlier, language), language)}")
     for key, attr in (("time_to_order", "time_to_order_minutes"), ("time_to_payment", "time_to_payment_minutes")):
         spans = getattr(now, attr)
         add(
-            f"{_w(key, language)}: {_w('median', language)} {_mins(spans.median, language)}{_sep(language)}"
-            f"{_w('mean', language)} {_mins(spans.mean, language)}"
+            f"{word(key, language)}: {word('median', language)} {_mins(spans.median, language)}{_sep(language)}"
+            f"{word('mean', language)} {_mins(spans.mean, language)}"
         )
 
     add("")
-    add(f"{_w('by_source', language)}:")
+    add(f"{word('by_source', language)}:")
     for row in now.by_source:
         name = wording.source_name(row.source, language)
         ref = f" ({row.ref})" if row.ref else ""
         sep = _sep(language)
         add(
-            f"  {name}{ref}: {_n(row.conversations, language)} {_w('chats', language)}{sep}"
-            f"{_n(row.orders, language)} {_w('orders', language)}{sep}{format_toman(row.revenue, language)}"
+            f"  {name}{ref}: {number(row.conversations, language)} {word('chats', language)}{sep}"
+            f"{number(row.orders, language)} {word('orders', language)}{sep}{format_toman(row.revenue, language)}"
         )
     if not now.by_source:
-        add(f"  {_w('none', language)}")
+        add(f"  {word('none', language)}")
 
     add("")
-    add(f"{_w('nlu', language)}: {_w('fallback_rate', language)} {_share(now.nlu.fallback_rate, language)}")
+    add(f"{word('nlu', language)}: {word('fallback_rate', language)} {share(now.nlu.fallback_rate, language)}")
     for unrecognised in now.nlu.top_unrecognised:
-        add(f"  «{unrecognised.text}» × {_n(unrecognised.count, language)}")
+        add(f"  «{unrecognised.text}» × {number(unrecognised.count, language)}")
 
     h, sep = now.handoffs, _sep(language)
     add("")
     add(
-        f"{_w('handoffs', language)}: {_w('requested', language)} {_n(h.requested, language)}{sep}"
-        f"{_w('released', language)} {_n(h.released, language)}{sep}{_w('waiting', language)} {_n(h.waiting, language)}"
-        f"{sep}{_w('median_wait', language)} {_mins(h.median_wait_minutes, language)}"
+        f"{word('handoffs', language)}: {word('requested', language)} {number(h.requested, language)}{sep}"
+        f"{word('released', language)} {number(h.released, language)}{sep}{word('waiting', language)} {number(h.waiting, language)}"
+        f"{sep}{word('median_wait', language)} {_mins(h.median_wait_minutes, language)}"
+    )
+
+    r, pr = now.ratings, before.ratings
+    add("")
+    add(
+        f"{word('ratings', language)}: {was_before(number(r.count, language), number(pr.count, language), language)}{sep}"
+        f"{word('mean', language)} {_score(r.mean, language)}"
     )
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the action server, the Rasa server and the owner's dashboard together; Ctrl-C stops them.
+# Start the action server, the Rasa server, the owner's dashboard and the worker (alerts, the
+# daily summary) together; Ctrl-C stops them all.
 #   scripts/run.sh         development: REST and Instagram on localhost:5005 (SHOP_ENV=development)
 #   scripts/run.sh shell   a chat in this terminal
 #   scripts/run.sh prod    production: the Instagram channel only (credentials.prod.yml), Rasa's
@@ -55,7 +56,7 @@ fi
 actions_pid=$!
 stop() {
   trap - INT TERM EXIT
-  kill "$actions_pid" ${rasa_pid:-} ${dashboard_pid:-} 2>/dev/null || true
+  kill "$actions_pid" ${rasa_pid:-} ${dashboard_pid:-} ${worker_pid:-} 2>/dev/null || true
   wait 2>/dev/null || true
   echo "stopped."
 }
@@ -72,6 +73,10 @@ if [ "$mode" != shell ]; then
   $BIN/shop-dashboard --first-password-only
   $BIN/shop-dashboard --port "$DASHBOARD_PORT" >var/dashboard.log 2>&1 &
   dashboard_pid=$!
+  # The shop's scheduled work (shop_automations.yml): a bad file or half-set .env stops it here.
+  $BIN/shop-worker --check
+  $BIN/shop-worker >var/worker.log 2>&1 &
+  worker_pid=$!
 fi
 
 rasa=($BIN/python -m serving.rasa_server) # rasa's CLI, with masked logs and the API secret from the environment
@@ -97,7 +102,7 @@ Production profile up on 127.0.0.1:$RASA_PORT (action server on 127.0.0.1:$ACTIO
 Instagram webhook /webhooks/instagram/webhook for your reverse proxy to forward, no REST channel,
 the HTTP API only with a JWT signed with RASA_API_TOKEN. The owner's dashboard is on
 http://127.0.0.1:$DASHBOARD_PORT/ (serve it over TLS; its cookie is HTTPS-only in production;
-log in var/dashboard.log). Press Ctrl-C to stop all three.
+log in var/dashboard.log); the worker's log: var/worker.log. Press Ctrl-C to stop them all.
 MSG
 else
   cat <<MSG
@@ -106,8 +111,8 @@ The assistant is listening on http://localhost:$RASA_PORT (action server on :$AC
 Talk to it over REST, e.g.:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
     -d '{"sender": "demo", "message": "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟"}'
-The owner's dashboard: http://127.0.0.1:$DASHBOARD_PORT/ (log in var/dashboard.log).
-Press Ctrl-C to stop all three.
+The owner's dashboard: http://127.0.0.1:$DASHBOARD_PORT/ (log in var/dashboard.log); the worker's
+alerts and daily summary (shop_automations.yml): var/worker.log. Press Ctrl-C to stop them all.
 MSG
 fi
 wait "$rasa_pid"

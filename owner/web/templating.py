@@ -17,7 +17,7 @@ import jinja2
 from aiohttp import web
 from persiantools.jdatetime import JalaliDate, JalaliDateTime
 
-from owner import wording
+from owner import report_text, wording
 from owner.web.words import WORDS
 from shoplang import describe
 from shoplang.formatting import format_number, format_toman
@@ -59,11 +59,8 @@ def _toman(context: jinja2.runtime.Context, value: int | None) -> str:
 
 @jinja2.pass_context
 def _share(context: jinja2.runtime.Context, value: float | None) -> str:
-    """0.6667 → "۶۶٫۷٪" / "66.7%"."""
-    if value is None:
-        return "—"
-    text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return to_persian_digits(text.replace(".", "٫")) + "٪" if context["lang"] == "fa" else f"{text}%"
+    """0.6667 → "۶۶٫۷٪" / "66.7%", as ``shopctl report`` writes it."""
+    return report_text.share(value, context["lang"])
 
 
 @jinja2.pass_context

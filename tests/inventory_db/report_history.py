@@ -16,10 +16,11 @@ This week:
   asked for a person and was released 30 min later.
 - ig-mina wrote directly, was not understood once, asked for a person and still waits.
 - ig-old's order of last week (R-7, 450,000) was paid, by the owner, 24 h after placing.
+- ig-ali rated his order 5, ig-sara hers 4 (with a comment): 2 ratings, mean 4.5.
 Instagram stored 5 messages (ali 1, sara 2, reza 1, mina 1).
 
 The week before: ig-old came from a reel, asked for R-7 red (3 free) and ordered 1 × R-7
-20 min later; 1 Instagram message.
+20 min later, and rated it 3 that evening; 1 Instagram message.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import sessionmaker
 
-from inventory_db import checkout, events, handoffs, inbox, orders, restock
+from inventory_db import checkout, events, handoffs, inbox, orders, ratings, restock
 from tests.inventory_db.helpers import ALI, SARA, item, place, run
 
 REZA = orders.Customer("ig-reza", "Reza", "09120000002", "Tabriz")
@@ -67,6 +68,7 @@ def seed(store: sessionmaker) -> None:
     inquiry(store, "ig-old", at(30, 10, 1, 11), "R-7", "red", "free", 3)
     old = place(store, "chat:old", OLD, items=[item("R-7", "red", "free")], source="reel", actor="customer:ig-old",
                 now=at(30, 10, 21, 11), payment_window=timedelta(days=7))  # fmt: skip
+    run(store, ratings.record_rating, old.number, "ig-old", 3, now=at(30, 15, 0, 11))  # 18:30 in Tehran
 
     # ig-ali, from a post: through every question to a paid order.
     run(store, events.start_conversation, "ig-ali", "post", now=at(1, 8, 0))
@@ -79,6 +81,7 @@ def seed(store: sessionmaker) -> None:
                 now=at(1, 8, 11))  # fmt: skip
     run(store, orders.mark_paid, ali.number, actor="owner", now=at(1, 9, 11))
     run(store, orders.mark_paid, old.number, actor="owner", now=at(1, 10, 21))  # 24 h later, this week
+    run(store, ratings.record_rating, ali.number, "ig-ali", 5, now=at(2, 9, 0))
 
     # ig-sara, from an ad: an out-of-stock question, a restock notice, an unpaid order.
     run(store, events.start_conversation, "ig-sara", "ad", ref="yalda", ad_id="ad-1", now=at(2, 10, 0))
@@ -88,8 +91,10 @@ def seed(store: sessionmaker) -> None:
     inquiry(store, "ig-sara", at(2, 10, 2), "B-21", "navy", "L", 0)
     run(store, restock.request_notice, "ig-sara", "B-21", "navy", "L", now=at(2, 10, 3))
     hold = run(store, checkout.hold, "ig-sara", "SH-12", "gray", "free", 2, now=at(2, 10, 4)).hold
-    place(store, "chat:sara", SARA, reservation_ids=[hold.id], source="ad", shipping_fee=40_000,
-          actor="customer:ig-sara", now=at(2, 10, 31))  # fmt: skip
+    sara = place(store, "chat:sara", SARA, reservation_ids=[hold.id], source="ad", shipping_fee=40_000,
+                 actor="customer:ig-sara", now=at(2, 10, 31))  # fmt: skip
+    run(store, ratings.record_rating, sara.number, "ig-sara", 4, now=at(3, 9, 0))
+    run(store, ratings.add_rating_comment, sara.number, "ig-sara", "رنگش کمی روشن‌تر بود")
 
     # ig-reza, from a story: sold-out questions, a dropped checkout, a hand-off.
     run(store, events.start_conversation, "ig-reza", "story", now=at(3, 12, 0))
@@ -115,6 +120,11 @@ def funnel(*counts: int) -> list[dict]:
              "address", "postal_code", "shipping_method", "summary_shown", "order_placed", "paid")  # fmt: skip
     assert len(counts) == len(steps)
     return [{"step": s, "conversations": n} for s, n in zip(steps, counts, strict=True)]
+
+
+def scores(*given: int) -> dict[str, int]:
+    """The ratings' distribution: how many of each score, from "1" to "5"."""
+    return {str(score): given.count(score) for score in range(1, 6)}
 
 
 THIS_WEEK = {
@@ -159,6 +169,7 @@ THIS_WEEK = {
         ],
     },
     "handoffs": {"requested": 2, "released": 1, "waiting": 1, "median_wait_minutes": 30.0},
+    "ratings": {"count": 2, "mean": 4.5, "distribution": scores(4, 5)},  # ali 5, sara 4
 }
 
 WEEK_BEFORE = {
@@ -177,6 +188,7 @@ WEEK_BEFORE = {
     "by_source": [{"source": "reel", "ref": None, "conversations": 1, "orders": 1, "revenue": 450_000}],
     "nlu": {"fallback_rate": 0.0, "top_unrecognised": []},
     "handoffs": {"requested": 0, "released": 0, "waiting": 0, "median_wait_minutes": None},
+    "ratings": {"count": 1, "mean": 3.0, "distribution": scores(3)},  # old's, given 30 Nov
 }
 
 EMPTY = {
@@ -192,4 +204,5 @@ EMPTY = {
     "by_source": [],
     "nlu": {"fallback_rate": None, "top_unrecognised": []},
     "handoffs": {"requested": 0, "released": 0, "waiting": 0, "median_wait_minutes": None},
+    "ratings": {"count": 0, "mean": None, "distribution": scores()},
 }

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from owner.web.pages import catalog, handoffs, orders, reports, stock, today
+from owner.web.pages import automations, catalog, handoffs, orders, reports, stock, today
 
-PAGES = (today, orders, stock, reports, handoffs, catalog)
+PAGES = (today, orders, stock, reports, handoffs, catalog, automations)
