@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
+.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -103,6 +103,9 @@ clean: ## remove trained models and test results (keeps the venv and the store)
 
 bench-store: $(STAMP) ## reservations/s with 1, 8, 32 customers on SQLite and PostgreSQL, oversold units (must be 0)
 	$(BIN)/python -m benchmarks.store_bench --out results/bench-store.json
+
+bench-dashboard: $(STAMP) ## each dashboard page's p50/p95 with 10,000 orders and 500 variants, beside the catalog alone; fails over 300 ms p95 (~12 min)
+	$(BIN)/python -m benchmarks.dashboard_bench --out results/bench-dashboard.json $(ARGS)
 
 bench-faults: $(STAMP) ## Rasa SIGKILLed and the action server stopped under load: messages lost or doubled (must be 0), beside a no-fault baseline (~8 min)
 	$(BIN)/python -m benchmarks.fault_bench --out results/bench-faults.json $(ARGS)

@@ -22,7 +22,11 @@ class BusinessEvent(Base):
     __tablename__ = "business_events"
     __table_args__ = (
         Index("ix_business_events_kind_occurred_at", "kind", "occurred_at"),
-        Index("ix_business_events_customer_id", "customer_id"),
+        # The reports' lookups (migration 0012).
+        Index("ix_business_events_conversation_kind_time", "conversation_id", "kind", "occurred_at"),
+        Index("ix_business_events_kind_order_time", "kind", "order_number", "occurred_at"),
+        Index("ix_business_events_occurred_at", "occurred_at"),
+        Index("ix_business_events_customer_external_time", "customer_id", "external", "occurred_at"),
     )
 
     id = Column(Integer, primary_key=True)

@@ -386,6 +386,44 @@ def history(session: Session, code: str, limit: int | None = None) -> list[Movem
     return movements[-limit:] if limit else movements
 
 
+def variant_history(session: Session, variant_id: int, limit: int) -> list[Movement]:
+    """One variant's last ``limit`` movements, newest first: a bounded read however long the
+    product has sold (``history`` reads a product's whole ledger). Each keeps its units on hand
+    after it, walked back from the ledger's total."""
+    rows = session.execute(
+        select(StockMovement, Order.number)
+        .outerjoin(Order, Order.id == StockMovement.order_id)
+        .where(StockMovement.variant_id == variant_id)
+        .order_by(StockMovement.id.desc())
+        .limit(limit)
+    ).all()
+    balance = session.execute(
+        select(func.coalesce(func.sum(StockMovement.on_hand_delta), 0)).where(StockMovement.variant_id == variant_id)
+    ).scalar_one()
+    movements = []
+    for movement, order_number in rows:
+        movements.append(
+            Movement(
+                id=movement.id,
+                code=movement.product_code,
+                color=movement.color,
+                size=movement.size,
+                reason=movement.reason,
+                on_hand_delta=movement.on_hand_delta,
+                reserved_delta=movement.reserved_delta,
+                allocated_delta=movement.allocated_delta,
+                on_hand_after=balance,
+                actor=movement.actor,
+                note=movement.note,
+                order_number=order_number,
+                reservation_id=movement.reservation_id,
+                at=movement.created_at,
+            )
+        )
+        balance -= movement.on_hand_delta
+    return movements
+
+
 def ledger_totals(session: Session, variant_id: int) -> tuple[int, int, int]:
     """(on hand, held, allocated) as the ledger sums them, for audits and tests.
 

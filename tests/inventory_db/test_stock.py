@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db import catalog, orders, reservations, stock
+from inventory_db.database import transaction
 from inventory_db.errors import InvalidQuantity, StockCommitted, UnknownProduct, UnknownVariant
 from inventory_db.models import utcnow
 from tests.inventory_db.helpers import MINUTE, assert_ledger_matches, item, level, place, run
@@ -90,3 +91,17 @@ def test_history_follows_every_unit_through_an_order(store: sessionmaker) -> Non
     assert moves[1].reservation_id == hold.id and moves[1].actor == "bot"
     assert run(store, stock.history, "B-21", limit=2) == run(store, stock.history, "B-21")[-2:]
     assert_ledger_matches(store)
+
+
+def test_a_variants_history_is_its_own_newest_first_with_the_units_after_each(store: sessionmaker) -> None:
+    run(store, stock.set_stock, "B-21", "black", "L", 9, "count")
+    run(store, stock.adjust_stock, "B-21", "black", "M", 5, "owner", "delivery")  # another variant of the product
+    place(store, "k1", items=[item("B-21", "black", "L", 2)])
+    run(store, stock.adjust_stock, "B-21", "black", "L", -1, "owner", "damaged")
+    with transaction(store) as session:
+        variant = stock.find_variant(session, "B-21", "black", "L")
+        everything = [m for m in stock.history(session, "B-21") if (m.color, m.size) == ("black", "L")]
+        last_two = stock.variant_history(session, variant.id, 2)
+        whole = stock.variant_history(session, variant.id, 1000)
+    assert whole == everything[::-1]  # the same rows and balances as the product's ledger
+    assert last_two == whole[:2] and last_two[0].on_hand_delta == -1 and last_two[0].on_hand_after == 8

@@ -70,12 +70,11 @@ class VariantPage:
 def read_variant(session: Session, key: Key, now: datetime) -> VariantPage | None:
     """The variant's numbers and its last movements; None when there is no such variant."""
     try:
+        variant = stock.find_variant(session, *key)
         level = low_stock.variant_level(session, *key, now)
     except (UnknownProduct, UnknownVariant):
         return None
-    ledger = stock.history(session, level.code)  # the product's, for the running balance
-    mine = [m for m in ledger if (m.color, m.size) == (level.color, level.size)]
-    return VariantPage(level, mine[::-1][:HISTORY_SHOWN])
+    return VariantPage(level, stock.variant_history(session, variant.id, HISTORY_SHOWN))
 
 
 def _key(request: web.Request) -> Key:
