@@ -16,7 +16,7 @@ from aiohttp import web
 
 from inventory_db import owner_accounts, settings
 from inventory_db.database import make_engine, make_session_factory, transaction
-from owner.web import security, store
+from owner.web import report_cache, security, store
 from owner.web.pages import PAGES
 from owner.web.templating import ENVIRONMENT_KEY, ZONE_KEY, make_environment
 
@@ -29,6 +29,7 @@ def init_app(database_url: str | None = None) -> web.Application:
     app = web.Application(middlewares=[security.require_login], client_max_size=MAX_UPLOAD_BYTES)
     app[ENVIRONMENT_KEY] = make_environment()
     app[ZONE_KEY] = settings.shop_timezone()
+    app[report_cache.CACHE_KEY] = report_cache.FiguresCache()
     app.cleanup_ctx.append(store.store_context(database_url))
     security.add_routes(app)
     for page in PAGES:

@@ -18,7 +18,7 @@ from inventory_db import reports
 from nlu_inbox import DEFAULT_THRESHOLD, export, inbox, tracker_events
 from owner import wording
 from owner.periods import BadPeriod, period_of
-from owner.web import charts, store
+from owner.web import charts, report_cache, store
 from owner.web.templating import ZONE_KEY, day_text, language_of, render, word
 from shoplang.language import Language
 
@@ -47,8 +47,10 @@ async def report_page(request: web.Request) -> web.Response:
         error = f"{word('bad_filter', language)} {bad}"
         return render(request, "reports.html", status=400, here="reports", error=error, query=query, found=None)
 
+    cache, today = request.app[report_cache.CACHE_KEY], datetime.now(zone).date()
+
     def read(session: Session) -> tuple[reports.Report, list[reports.DayFigures]]:
-        return reports.report(session, period, zone), reports.daily(session, period, zone)
+        return cache.report(session, period, zone, today), reports.daily(session, period, zone)
 
     found, days = await store.run(request, read)
     return render(

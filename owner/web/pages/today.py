@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from inventory_db import handoffs, low_stock, order_states, order_views, payment_receipts, reports, settings
 from inventory_db.models import utcnow
 from owner import wording
-from owner.web import charts, store
+from owner.web import charts, report_cache, store
 from owner.web.templating import ZONE_KEY, language_of, render, word
 
 SHOWN = 20  # orders per list; the Orders page has the rest
@@ -35,7 +35,7 @@ class Today:
     figures: reports.Report
 
 
-def read_today(session: Session, zone: ZoneInfo, now: datetime) -> Today:
+def read_today(session: Session, zone: ZoneInfo, now: datetime, cache: report_cache.FiguresCache) -> Today:
     """Everything the page shows, read in one transaction so its parts agree."""
     awaiting = order_views.page(session, order_views.OrderFilter(status=order_states.AWAITING_PAYMENT), size=SHOWN)
     day = now.astimezone(zone).date()
@@ -45,12 +45,12 @@ def read_today(session: Session, zone: ZoneInfo, now: datetime) -> Today:
         to_ship=order_views.page(session, order_views.OrderFilter(status=order_states.PAID), size=SHOWN),
         waiting=handoffs.waiting_customers(session, now),
         low=low_stock.low_stock(session, now),
-        figures=reports.report(session, reports.Period(day, day), zone),
+        figures=cache.report(session, reports.Period(day, day), zone, day),
     )
 
 
 async def today(request: web.Request) -> web.Response:
-    found = await store.run(request, read_today, request.app[ZONE_KEY], utcnow())
+    found = await store.run(request, read_today, request.app[ZONE_KEY], utcnow(), request.app[report_cache.CACHE_KEY])
     language = language_of(request)
     funnel = [charts.Bar(wording.step_name(s.step, language), s.conversations) for s in found.figures.current.funnel]
     chart = Markup(charts.bars(word("funnel", language), funnel, language, css_class="chart funnel"))
