@@ -350,6 +350,25 @@ def _change_on_hand(
     return _level(variant, committed)
 
 
+def _movement(row: StockMovement, order_number: int | None, on_hand_after: int) -> Movement:
+    return Movement(
+        id=row.id,
+        code=row.product_code,
+        color=row.color,
+        size=row.size,
+        reason=row.reason,
+        on_hand_delta=row.on_hand_delta,
+        reserved_delta=row.reserved_delta,
+        allocated_delta=row.allocated_delta,
+        on_hand_after=on_hand_after,
+        actor=row.actor,
+        note=row.note,
+        order_number=order_number,
+        reservation_id=row.reservation_id,
+        at=row.created_at,
+    )
+
+
 def history(session: Session, code: str, limit: int | None = None) -> list[Movement]:
     """A product's movements, oldest first (the last ``limit`` when given)."""
     canonical = canonical_product_code(code) or code.strip().upper()
@@ -365,24 +384,7 @@ def history(session: Session, code: str, limit: int | None = None) -> list[Movem
     movements = []
     for movement, order_number in rows:
         balance[(movement.color, movement.size)] += movement.on_hand_delta
-        movements.append(
-            Movement(
-                id=movement.id,
-                code=movement.product_code,
-                color=movement.color,
-                size=movement.size,
-                reason=movement.reason,
-                on_hand_delta=movement.on_hand_delta,
-                reserved_delta=movement.reserved_delta,
-                allocated_delta=movement.allocated_delta,
-                on_hand_after=balance[(movement.color, movement.size)],
-                actor=movement.actor,
-                note=movement.note,
-                order_number=order_number,
-                reservation_id=movement.reservation_id,
-                at=movement.created_at,
-            )
-        )
+        movements.append(_movement(movement, order_number, balance[(movement.color, movement.size)]))
     return movements[-limit:] if limit else movements
 
 
@@ -402,24 +404,7 @@ def variant_history(session: Session, variant_id: int, limit: int) -> list[Movem
     ).scalar_one()
     movements = []
     for movement, order_number in rows:
-        movements.append(
-            Movement(
-                id=movement.id,
-                code=movement.product_code,
-                color=movement.color,
-                size=movement.size,
-                reason=movement.reason,
-                on_hand_delta=movement.on_hand_delta,
-                reserved_delta=movement.reserved_delta,
-                allocated_delta=movement.allocated_delta,
-                on_hand_after=balance,
-                actor=movement.actor,
-                note=movement.note,
-                order_number=order_number,
-                reservation_id=movement.reservation_id,
-                at=movement.created_at,
-            )
-        )
+        movements.append(_movement(movement, order_number, balance))
         balance -= movement.on_hand_delta
     return movements
 
