@@ -17,7 +17,7 @@ NULLs sort the same on both databases whatever the collation.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -227,30 +227,163 @@ def report(session: Session, period: Period, zone: ZoneInfo) -> Report:
 
 def figures(session: Session, period: Period, zone: ZoneInfo) -> Figures:
     """One period's figures; a period with no events gives zeros, empty lists and None."""
-    start, end = period.utc_bounds(zone)
-    window = _Window(session, start, end)
-    funnel = window.funnel()
+    return finish(period, zone, parts(session, period, zone))
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A period's figures before they are finished, in a form two adjacent periods' can be joined
+    (``join``): counts that add up, and what distinct counts, medians and top lists need (the
+    conversations, each one's furthest step, the durations, every unrecognised text). A page
+    keeps the parts of days that are over and counts only today's (``owner.web.report_cache``)."""
+
+    conversations: frozenset[str]
+    new_customers: int
+    messages_in: int
+    inquiries: tuple[InquiryRow, ...]
+    lost_demand: tuple[LostDemandRow, ...]
+    sales: Sales
+    best_sellers: tuple[BestSeller, ...]
+    furthest: dict[str, int]  # conversation -> index of its furthest step in FUNNEL_STEPS
+    to_order: tuple[timedelta, ...]
+    to_payment: tuple[timedelta, ...]
+    started: dict[tuple[str, str | None], frozenset[str]]  # (source, ref) -> conversations started
+    ordered: dict[tuple[str, str | None], tuple[int, int]]  # (source, ref) -> (orders, revenue)
+    fallbacks: int
+    unrecognised: dict[str, int]
+    handoffs_requested: int
+    handoffs_released: int
+    handoffs_waiting: int  # at the period's end
+    waits: tuple[timedelta, ...]
+    ratings: dict[int, int]  # score -> how many
+
+
+def parts(session: Session, period: Period, zone: ZoneInfo) -> Parts:
+    """The period's figures in parts (local days in ``zone``)."""
+    window = _Window(session, *period.utc_bounds(zone))
+    fallbacks, unrecognised = window.fallbacks()
+    requested, released, waiting, waits = window.handoffs()
+    return Parts(
+        conversations=window.conversation_ids(),
+        new_customers=window.new_customers(),
+        messages_in=window.messages_in(),
+        inquiries=tuple(window.inquiries()),
+        lost_demand=tuple(window.lost_demand()),
+        sales=window.sales(),
+        best_sellers=tuple(window.best_sellers()),
+        furthest=window.furthest_steps(),
+        to_order=tuple(window.times_to_order()),
+        to_payment=tuple(window.times_to_payment()),
+        started=window.sources_started(),
+        ordered=window.sources_ordered(),
+        fallbacks=fallbacks,
+        unrecognised=unrecognised,
+        handoffs_requested=requested,
+        handoffs_released=released,
+        handoffs_waiting=waiting,
+        waits=tuple(waits),
+        ratings=window.ratings(),
+    )
+
+
+def _summed(rows: tuple[Any, ...], key: Any, numbers: tuple[str, ...]) -> list[Any]:
+    """Rows of two periods with the same key made one, their ``numbers`` added."""
+    joined: dict[Any, Any] = {}
+    for row in rows:
+        found = joined.get(key(row))
+        joined[key(row)] = (
+            row if found is None else replace(found, **{n: getattr(found, n) + getattr(row, n) for n in numbers})
+        )
+    return list(joined.values())
+
+
+def _added(a: dict[Any, int], b: dict[Any, int]) -> dict[Any, int]:
+    return {key: a.get(key, 0) + b.get(key, 0) for key in a.keys() | b.keys()}
+
+
+def join(earlier: Parts, later: Parts) -> Parts:
+    """The parts of two adjacent periods, ``later`` starting where ``earlier`` ends, as one period's."""
+    sales = Sales(*(getattr(earlier.sales, f.name) + getattr(later.sales, f.name) for f in fields(Sales)))
+    return Parts(
+        conversations=earlier.conversations | later.conversations,
+        new_customers=earlier.new_customers + later.new_customers,  # first of all time: in one of the two
+        messages_in=earlier.messages_in + later.messages_in,
+        inquiries=tuple(_summed(earlier.inquiries + later.inquiries, lambda r: r.code, ("asks", "out_of_stock_asks"))),
+        lost_demand=tuple(
+            _summed(
+                earlier.lost_demand + later.lost_demand,
+                lambda r: (r.code, r.color, r.size),
+                ("asks", "restock_requests"),
+            )
+        ),
+        sales=sales,
+        best_sellers=tuple(_summed(earlier.best_sellers + later.best_sellers, lambda r: r.code, ("units", "revenue"))),
+        furthest={
+            conversation: max(earlier.furthest.get(conversation, -1), later.furthest.get(conversation, -1))
+            for conversation in earlier.furthest.keys() | later.furthest.keys()
+        },
+        to_order=earlier.to_order + later.to_order,
+        to_payment=earlier.to_payment + later.to_payment,
+        started={
+            key: earlier.started.get(key, frozenset()) | later.started.get(key, frozenset())
+            for key in earlier.started.keys() | later.started.keys()
+        },
+        ordered={
+            key: tuple(map(sum, zip(earlier.ordered.get(key, (0, 0)), later.ordered.get(key, (0, 0)), strict=True)))
+            for key in earlier.ordered.keys() | later.ordered.keys()
+        },
+        fallbacks=earlier.fallbacks + later.fallbacks,
+        unrecognised=_added(earlier.unrecognised, later.unrecognised),
+        handoffs_requested=earlier.handoffs_requested + later.handoffs_requested,
+        handoffs_released=earlier.handoffs_released + later.handoffs_released,
+        handoffs_waiting=later.handoffs_waiting,
+        waits=earlier.waits + later.waits,
+        ratings=_added(earlier.ratings, later.ratings),
+    )
+
+
+def finish(period: Period, zone: ZoneInfo, found: Parts) -> Figures:
+    """The figures of ``period`` from its parts: rows in their final order, shares, medians."""
+    funnel = [
+        FunnelStep(step, sum(1 for furthest in found.furthest.values() if furthest >= index))
+        for index, step in enumerate(FUNNEL_STEPS)
+    ]
     reached = {row.step: row.conversations for row in funnel}
-    messages_in = window.messages_in()
+    sources = [
+        SourceRow(src, ref, len(found.started.get((src, ref), ())), *found.ordered.get((src, ref), (0, 0)))
+        for src, ref in found.started.keys() | found.ordered.keys()
+    ]
+    texts = sorted((TextCount(text, n) for text, n in found.unrecognised.items()), key=lambda t: (-t.count, t.text))
+    rated = sum(found.ratings.values())
+    mean = round(sum(score * n for score, n in found.ratings.items()) / rated, 2) if rated else None
+    distribution = {str(score): found.ratings.get(score, 0) for score in range(ratings.LOWEST, ratings.HIGHEST + 1)}
     return Figures(
         period=period,
         timezone=zone.key,
-        conversations=Conversations(window.conversations(), window.new_customers(), messages_in),
-        inquiries=window.inquiries(),
-        lost_demand=window.lost_demand(),
-        sales=window.sales(),
-        best_sellers=window.best_sellers(),
+        conversations=Conversations(len(found.conversations), found.new_customers, found.messages_in),
+        inquiries=sorted(found.inquiries, key=lambda r: (-r.asks, -r.out_of_stock_asks, r.code)),
+        lost_demand=sorted(
+            found.lost_demand,
+            key=lambda r: (-(r.asks + r.restock_requests), -r.asks, r.code, r.color or "", r.size or ""),
+        ),
+        sales=found.sales,
+        best_sellers=sorted(found.best_sellers, key=lambda r: (-r.units, -r.revenue, r.code)),
         funnel=funnel,
         conversion=Conversion(
             _ratio(reached[ORDER_PLACED_STEP], reached[INQUIRY_STEP]),
             _ratio(reached[PAID_STEP], reached[ORDER_PLACED_STEP]),
         ),
-        time_to_order_minutes=_minutes(window.times_to_order()),
-        time_to_payment_minutes=_minutes(window.times_to_payment()),
-        by_source=window.by_source(),
-        nlu=window.nlu(messages_in),
-        handoffs=window.handoffs(),
-        ratings=window.ratings(),
+        time_to_order_minutes=_minutes(list(found.to_order)),
+        time_to_payment_minutes=_minutes(list(found.to_payment)),
+        by_source=sorted(sources, key=lambda r: (-r.conversations, -r.orders, -r.revenue, r.source, r.ref or "")),
+        nlu=Nlu(_ratio(found.fallbacks, found.messages_in), texts[:TOP_UNRECOGNISED]),
+        handoffs=Handoffs(
+            found.handoffs_requested,
+            found.handoffs_released,
+            found.handoffs_waiting,
+            _minutes(list(found.waits)).median,
+        ),
+        ratings=Ratings(rated, mean, distribution),
     )
 
 
@@ -311,12 +444,14 @@ class _Window:
 
     # -- conversations --------------------------------------------------------------
 
-    def conversations(self) -> int:
+    def conversation_ids(self) -> frozenset[str]:
         """Conversations in which the customer did something (not the owner or a sweeper)."""
-        query = select(func.count(func.distinct(BusinessEvent.conversation_id))).where(
-            self._in(), BusinessEvent.external.is_(False)
+        query = (
+            select(BusinessEvent.conversation_id)
+            .where(self._in(), BusinessEvent.external.is_(False))
+            .group_by(BusinessEvent.conversation_id)
         )
-        return self.session.execute(query).scalar_one()
+        return frozenset(self.session.execute(query).scalars())
 
     def new_customers(self) -> int:
         """Customers whose first doing of all time falls in the window: those who did something
@@ -400,12 +535,8 @@ class _Window:
 
     # -- the funnel -----------------------------------------------------------------
 
-    def funnel(self) -> list[FunnelStep]:
-        """Per step, the conversations that reached it or any later step in the window.
-
-        Each conversation's furthest step (its highest rank) is found in SQL; a
-        conversation counts for every step up to it, so the counts never increase.
-        """
+    def furthest_steps(self) -> dict[str, int]:
+        """Each conversation's furthest funnel step in the window, as its index in FUNNEL_STEPS."""
         form_rank = {step: 2 + n for n, step in enumerate(FORM_STEPS)}
         summary = FUNNEL_STEPS.index(events.SUMMARY_SHOWN)
         rank = case(
@@ -417,17 +548,12 @@ class _Window:
             *((BusinessEvent.step == step, rank) for step, rank in form_rank.items()),
             else_=1,  # a checkout step the form no longer asks: the checkout started
         )
-        furthest = (
-            select(func.max(rank).label("rank"))
+        query = (
+            select(BusinessEvent.conversation_id, func.max(rank))
             .where(self._of(events.INQUIRY, events.HOLD_PLACED, events.CHECKOUT_STEP, *_ORDERED))
             .group_by(BusinessEvent.conversation_id)
-            .subquery()
         )
-        query = select(furthest.c.rank, func.count()).group_by(furthest.c.rank)
-        at = {int(r): int(n) for r, n in self.session.execute(query)}
-        return [
-            FunnelStep(step, sum(n for r, n in at.items() if r >= index)) for index, step in enumerate(FUNNEL_STEPS)
-        ]
+        return {conversation: int(furthest) for conversation, furthest in self.session.execute(query)}
 
     def times_to_order(self) -> list[timedelta]:
         """From the conversation's first inquiry since its previous order to each order the customer placed."""
@@ -474,22 +600,26 @@ class _Window:
 
     # -- where customers came from --------------------------------------------------
 
-    def by_source(self) -> list[SourceRow]:
-        """Conversations started from each source and ref, and the orders placed from each.
+    def sources_started(self) -> dict[tuple[str, str | None], frozenset[str]]:
+        """The conversations started from each source and ref in the window."""
+        source = func.coalesce(BusinessEvent.source, events.DIRECT)
+        query = (
+            select(source, BusinessEvent.ref, BusinessEvent.conversation_id)
+            .where(self._of(events.CONVERSATION_STARTED))
+            .group_by(source, BusinessEvent.ref, BusinessEvent.conversation_id)
+        )
+        found: dict[tuple[str, str | None], set[str]] = {}
+        for src, ref, conversation in self.session.execute(query):
+            found.setdefault((src, ref), set()).add(conversation)
+        return {key: frozenset(conversations) for key, conversations in found.items()}
+
+    def sources_ordered(self) -> dict[tuple[str, str | None], tuple[int, int]]:
+        """Orders placed in the window and their revenue per source and ref.
 
         An order carries its source, not the ad's or link's ref: it takes the ref of the
         latest conversation start with the same source in its conversation.
         """
         source = func.coalesce(BusinessEvent.source, events.DIRECT)
-        started = (
-            select(source, BusinessEvent.ref, func.count(func.distinct(BusinessEvent.conversation_id)))
-            .where(self._of(events.CONVERSATION_STARTED))
-            .group_by(source, BusinessEvent.ref)
-        )
-        rows: dict[tuple[str, str | None], list[int]] = {}
-        for src, ref, conversations in self.session.execute(started):
-            rows.setdefault((src, ref), [0, 0, 0])[0] += int(conversations)
-
         start = aliased(BusinessEvent)
         ref_of_order = (
             select(start.ref)
@@ -510,28 +640,21 @@ class _Window:
         )
         revenue = func.coalesce(func.sum(placed.c.amount), 0)
         orders = select(placed.c.source, placed.c.ref, func.count(), revenue).group_by(placed.c.source, placed.c.ref)
-        for src, ref, count, revenue in self.session.execute(orders):
-            row = rows.setdefault((src, ref), [0, 0, 0])
-            row[1] += int(count)
-            row[2] += int(revenue)
-        found = [SourceRow(src, ref, *numbers) for (src, ref), numbers in rows.items()]
-        return sorted(found, key=lambda r: (-r.conversations, -r.orders, -r.revenue, r.source, r.ref or ""))
+        return {(src, ref): (int(count), int(total)) for src, ref, count, total in self.session.execute(orders)}
 
     # -- the assistant --------------------------------------------------------------
 
-    def nlu(self, messages_in: int) -> Nlu:
-        """Messages the assistant did not understand: their share of Instagram messages, and the commonest."""
-        fallbacks = self._count(events.FALLBACK)
+    def fallbacks(self) -> tuple[int, dict[str, int]]:
+        """Messages the assistant did not understand: how many, and how often each (normalised) text."""
         query = (
             select(BusinessEvent.text, func.count())
             .where(self._of(events.FALLBACK), BusinessEvent.text.is_not(None))
             .group_by(BusinessEvent.text)
         )
-        texts = [TextCount(text, int(n)) for text, n in self.session.execute(query)]
-        texts.sort(key=lambda t: (-t.count, t.text))
-        return Nlu(_ratio(fallbacks, messages_in), texts[:TOP_UNRECOGNISED])
+        return self._count(events.FALLBACK), {text: int(n) for text, n in self.session.execute(query)}
 
-    def handoffs(self) -> Handoffs:
+    def handoffs(self) -> tuple[int, int, int, list[timedelta]]:
+        """Hand-offs asked for and released in the window, those still waiting at its end, and the waits released in it."""
         requested = self._count(events.HANDOFF_REQUESTED)
         released = self._count(events.HANDOFF_RELEASED)
         asked = aliased(BusinessEvent)
@@ -563,15 +686,11 @@ class _Window:
             freed.kind == events.HANDOFF_RELEASED, self._in(freed.occurred_at)
         )
         waits = [done - began for done, began in self.session.execute(released_in) if began is not None]
-        return Handoffs(requested, released, waiting, _minutes(waits).median)
+        return requested, released, waiting, waits
 
     # -- ratings --------------------------------------------------------------------
 
-    def ratings(self) -> Ratings:
-        """Ratings by when they were given (a rating changed later counts when it was changed)."""
+    def ratings(self) -> dict[int, int]:
+        """Ratings by score, by when they were given (a rating changed later counts when it was changed)."""
         query = select(Rating.score, func.count()).where(self._in(Rating.at)).group_by(Rating.score)
-        counts = {int(score): int(n) for score, n in self.session.execute(query)}
-        total = sum(counts.values())
-        mean = round(sum(score * n for score, n in counts.items()) / total, 2) if total else None
-        distribution = {str(score): counts.get(score, 0) for score in range(ratings.LOWEST, ratings.HIGHEST + 1)}
-        return Ratings(total, mean, distribution)
+        return {int(score): int(n) for score, n in self.session.execute(query)}

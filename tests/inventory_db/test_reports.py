@@ -4,7 +4,7 @@ the shop's day boundaries; and a period with nothing in it."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ import yaml
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db import events, reports, settings
+from inventory_db.database import transaction
 from tests.inventory_db import report_history
 from tests.inventory_db.helpers import run
 
@@ -96,3 +97,17 @@ def test_the_funnel_has_a_step_per_question_of_the_checkout_form() -> None:
     domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
     asked = [slot for slot in domain["forms"]["checkout_form"]["required_slots"] if slot != "order_confirmed"]
     assert list(reports.FORM_STEPS) == asked
+
+
+@pytest.mark.parametrize("split", range(1, 14))
+def test_two_adjacent_periods_joined_read_as_one(store: sessionmaker, split: int) -> None:
+    """What lets the dashboard keep finished days: the fortnight's figures are the same from its
+    own events as from its first ``split`` days joined with the rest, every figure of them."""
+    report_history.seed(store)
+    fortnight = reports.Period(date(2026, 11, 24), date(2026, 12, 7))
+    earlier = reports.Period(fortnight.first_day, fortnight.first_day + timedelta(days=split - 1))
+    later = reports.Period(earlier.last_day + timedelta(days=1), fortnight.last_day)
+    with transaction(store) as session:
+        whole = reports.figures(session, fortnight, TEHRAN)
+        joined = reports.join(reports.parts(session, earlier, TEHRAN), reports.parts(session, later, TEHRAN))
+    assert reports.finish(fortnight, TEHRAN, joined) == whole
