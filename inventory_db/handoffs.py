@@ -94,8 +94,10 @@ def waiting_customers(session: Session, now: datetime | None = None) -> list[Wai
         return max(0, int((now - moment).total_seconds()))
 
     rows = []
-    for h in waiting(session):
-        last = message_log.last_customer_message_at(session, h.customer_id)
+    open_handoffs = waiting(session)
+    last_written = message_log.last_customer_message_times(session, [h.customer_id for h in open_handoffs])
+    for h in open_handoffs:
+        last = last_written.get(h.customer_id)
         rows.append(
             WaitingCustomer(
                 h.id,
