@@ -36,6 +36,15 @@ def to_ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def parse_whole_number(text: str, signed: bool = False) -> int | None:
+    """A whole number as the owner types it ("۵", " 12 ", with ``signed`` "-3" or "−3"); None otherwise."""
+    cleaned = to_ascii_digits(text.strip()).replace("\u2212", "-")
+    body = cleaned[1:] if signed and cleaned[:1] in "+-" else cleaned
+    if not (body.isascii() and body.isdigit()):  # "²".isdigit() is True, and int("²") fails
+        return None
+    return int(cleaned)
+
+
 def to_persian_digits(text: str) -> str:
     """ASCII digits to Persian ones, for customer-facing Persian text."""
     return text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))

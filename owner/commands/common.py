@@ -11,7 +11,7 @@ import argparse
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db.database import make_engine, make_session_factory
-from shoplang.normalize import canonical_color, canonical_size, to_ascii_digits
+from shoplang.normalize import canonical_color, canonical_size, parse_whole_number
 
 
 class CliError(Exception):
@@ -24,11 +24,10 @@ def session_factory() -> sessionmaker:
 
 
 def whole(text: str, what: str, signed: bool = False) -> int:
-    cleaned = to_ascii_digits(text.strip()).replace("\u2212", "-")
-    body = cleaned[1:] if signed and cleaned[:1] in "+-" else cleaned
-    if not (body.isascii() and body.isdigit()):  # "²".isdigit() is True, and int("²") fails
+    number = parse_whole_number(text, signed)
+    if number is None:
         raise CliError(f"{what} '{text}' is not a whole number")
-    return int(cleaned)
+    return number
 
 
 def variant_args(args: argparse.Namespace) -> tuple[str, str, str]:

@@ -23,7 +23,7 @@ from owner.web import store
 from owner.web.templating import language_of, render, word
 from shoplang.formatting import format_number
 from shoplang.language import Language
-from shoplang.normalize import canonical_product_code, fold, to_ascii_digits
+from shoplang.normalize import canonical_product_code, fold, parse_whole_number
 
 ACTOR = "owner"
 MAX_UNITS = 1_000_000  # a typo, not a shelf: and PostgreSQL's integer ends at 2**31
@@ -33,11 +33,8 @@ Key = tuple[str, str, str]
 
 def whole_number(text: str) -> int | None:
     """The owner's typed number, Persian digits too ("۵"); None unless a whole number from 0 to MAX_UNITS."""
-    cleaned = to_ascii_digits(text.strip())
-    if not (cleaned.isascii() and cleaned.isdigit()):  # "²".isdigit() is True, and int("²") fails
-        return None
-    number = int(cleaned)
-    return number if number <= MAX_UNITS else None
+    number = parse_whole_number(text)
+    return number if number is not None and number <= MAX_UNITS else None
 
 
 def matches(level: low_stock.VariantLevel, text: str) -> bool:
