@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -39,11 +40,10 @@ class OrderPage:
     total: int  # orders matching the filter, over all pages
 
 
-def page(session: Session, where: OrderFilter, before: int | None = None, size: int = DEFAULT_PAGE_SIZE) -> OrderPage:
-    """The ``size`` newest orders matching ``where`` with a number below ``before``."""
+def _conditions(where: OrderFilter) -> list[Any]:
     if where.status is not None and where.status not in order_states.STATUSES:
         raise InvalidOrder(f"unknown order status '{where.status}'")
-    conditions = []
+    conditions: list[Any] = []
     if where.status is not None:
         conditions.append(Order.status == where.status)
     if where.source == "direct":
@@ -54,13 +54,23 @@ def page(session: Session, where: OrderFilter, before: int | None = None, size: 
         conditions.append(Order.created_at >= where.placed_from)
     if where.placed_before is not None:
         conditions.append(Order.created_at < where.placed_before)
-    total = session.execute(select(func.count(Order.id)).where(*conditions)).scalar_one()
+    return conditions
+
+
+def count(session: Session, where: OrderFilter) -> int:
+    """How many orders match ``where``: one count, no rows loaded."""
+    return session.execute(select(func.count(Order.id)).where(*_conditions(where))).scalar_one()
+
+
+def page(session: Session, where: OrderFilter, before: int | None = None, size: int = DEFAULT_PAGE_SIZE) -> OrderPage:
+    """The ``size`` newest orders matching ``where`` with a number below ``before``."""
+    conditions = _conditions(where)
     query = select(Order).where(*conditions).options(selectinload(Order.items), selectinload(Order.changes))
     if before is not None:
         query = query.where(Order.number < before)
     found = session.execute(query.order_by(Order.number.desc()).limit(size + 1)).scalars().all()
     shown = [orders.order_info(order) for order in found[:size]]
-    return OrderPage(shown, shown[-1].number if len(found) > size else None, total)
+    return OrderPage(shown, shown[-1].number if len(found) > size else None, count(session, where))
 
 
 def latest_receipts(session: Session, numbers: Iterable[int]) -> dict[int, ReceiptInfo]:

@@ -68,8 +68,8 @@ def queue_daily_summary(
     today = now.astimezone(zone).date()
     yesterday = today - timedelta(days=1)
     report = reports.report(session, reports.Period(yesterday, yesterday), zone)
-    count = order_views.page(session, order_views.OrderFilter(status=order_states.AWAITING_PAYMENT), size=1).total
-    to_ship = order_views.page(session, order_views.OrderFilter(status=order_states.PAID), size=1).total
+    count = order_views.count(session, order_views.OrderFilter(status=order_states.AWAITING_PAYMENT))
+    to_ship = order_views.count(session, order_views.OrderFilter(status=order_states.PAID))
     low = low_stock.low_stock(session, now)
     waiting = len(handoffs.waiting(session))
     subject, body = messages.daily_summary(report, count, to_ship, low, waiting, dashboard_url)
