@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from tests import aiohttp_server
 from tests.browser.cdp import Browser, BrowserError, JavaScriptError, Page
 
 pytestmark = pytest.mark.browser
@@ -99,10 +100,7 @@ class FakeDashboard:
 @pytest.fixture
 async def shop() -> AsyncIterator[FakeDashboard]:
     dashboard = FakeDashboard()
-    runner = web.AppRunner(dashboard.app(), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    dashboard.base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    runner, dashboard.base_url = await aiohttp_server.start(dashboard.app())
     yield dashboard
     dashboard.release.set()
     await runner.cleanup()

@@ -8,17 +8,16 @@ afterwards. Screenshots at desktop and phone width go to results/browser/ for pe
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import pytest
-from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db import orders, owner_accounts
 from owner.web.app import init_app
 from owner.web.pages import today as today_page
+from tests import aiohttp_server
 from tests.browser.cdp import Browser, Page
 from tests.inventory_db import report_history
 from tests.inventory_db.helpers import ROOT, run
@@ -40,15 +39,8 @@ async def dashboard_url(
     monkeypatch.setattr(today_page, "utcnow", lambda: NOW)
     report_history.seed(demo_store)
     run(demo_store, owner_accounts.set_password, PASSWORD)
-    runner = web.AppRunner(init_app(database_url))
-    await runner.setup()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with aiohttp_server.serve(init_app(database_url)) as base_url:
+        yield base_url
 
 
 def order_number(store: sessionmaker, customer_id: str) -> int:

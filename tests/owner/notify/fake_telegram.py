@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests import aiohttp_server
+
 
 @dataclass
 class Call:
@@ -31,12 +33,7 @@ class FakeTelegram:
     async def start(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await aiohttp_server.start(app)
         return self
 
     async def stop(self) -> None:
