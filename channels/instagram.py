@@ -68,8 +68,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-STANDARD_WINDOW = timedelta(hours=24)  # Meta: replies only within 24 h of the customer's last message
-HUMAN_AGENT_WINDOW = timedelta(days=7)  # ... or 7 days for a person, with the HUMAN_AGENT tag
 PRIVATE_REPLY_WINDOW = timedelta(days=7)  # a comment may get its private reply for 7 days
 IN_DOUBT_CLOCK_SKEW = timedelta(seconds=5)  # Meta's clock against ours, when checking a reply in doubt
 
@@ -161,11 +159,7 @@ class InstagramOutput(OutputChannel):
 
     async def window_is_open(self, recipient_id: str) -> bool:
         """Meta accepts a message only so long after the customer's last one."""
-        last = await self._last_contact(recipient_id)
-        if last is None:
-            return False
-        window = HUMAN_AGENT_WINDOW if self.human_agent else STANDARD_WINDOW
-        return self._clock() - last <= window
+        return message_log.inside_window(await self._last_contact(recipient_id), self._clock(), self.human_agent)
 
     async def send_message(self, recipient_id: str, message: dict[str, Any]) -> bool:
         """One Send API call, or kept until ``release_replies`` when the output holds replies;

@@ -44,7 +44,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory_db import _claims
+from inventory_db import _claims, message_log
 from inventory_db.automation_models import DueWork
 from inventory_db.models import check_length
 from inventory_db.stock import now_or
@@ -68,7 +68,7 @@ UNSENT: tuple[str, ...] = (PENDING, CLAIMED)
 MAX_ATTEMPTS = 5
 # Meta lets a person answer by hand (the HUMAN_AGENT tag) for 7 days after the customer's
 # last message; after that a hand-send item is no use to the owner.
-HAND_SEND_WINDOW = timedelta(days=7)
+HAND_SEND_WINDOW = message_log.HUMAN_AGENT_WINDOW
 MAX_REASON = 255
 DEFAULT_RECENT = 100
 
@@ -287,3 +287,13 @@ def get(session: Session, item_id: int) -> DueItem | None:
 def recent(session: Session, statuses: Sequence[str] | None = None, limit: int = DEFAULT_RECENT) -> list[DueItem]:
     """The last ``limit`` items scheduled (in ``statuses``, if given), newest first: the dashboard's list."""
     return [_item(row) for row in _claims.recent(session, DueWork, statuses, STATUSES, limit)]
+
+
+def being_sent_to(session: Session, customer_id: str, now: datetime | None = None) -> bool:
+    """Whether a worker is sending this customer a follow-up right now. The assistant's turn it
+    runs is the shop's doing, not the customer's: reports must not count it as the customer
+    starting a conversation."""
+    query = select(DueWork.id).where(
+        DueWork.customer_id == customer_id, DueWork.status == CLAIMED, DueWork.lease_until > now_or(now)
+    )
+    return session.execute(query.limit(1)).first() is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,19 @@ from sqlalchemy.orm import Session
 
 from inventory_db.message_log_models import ConversationSource, CustomerContact, CustomerOrigin, InboundEvent
 from inventory_db.models import Product
+
+# Meta's messaging window: a business may message a customer automatically only this long
+# after the customer's last message, or a person may answer by hand (the HUMAN_AGENT tag)
+# for longer. The Instagram channel refuses sends outside it; the worker checks it first.
+STANDARD_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+
+
+def inside_window(last_message_at: datetime | None, now: datetime, human_agent: bool = False) -> bool:
+    """Whether Meta still accepts a message to a customer who last wrote at ``last_message_at``."""
+    if last_message_at is None:
+        return False
+    return now - last_message_at <= (HUMAN_AGENT_WINDOW if human_agent else STANDARD_WINDOW)
 
 
 def touch_customer(session: Session, sender_id: str, at: datetime) -> None:

@@ -15,7 +15,8 @@ HTTP API was started with. ``DASHBOARD_PORT`` (default 5080): where the owner's 
 listens, on 127.0.0.1; ``DASHBOARD_SECURE_COOKIES`` (1 behind TLS, the production default):
 its login cookie is sent over HTTPS only; ``DASHBOARD_SESSION_HOURS`` (default 12);
 ``DASHBOARD_PUBLIC_URL``: the dashboard's address in the owner's notifications.
-``SHOP_AUTOMATIONS_FILE`` (default shop_automations.yml): the worker's rules.
+``SHOP_AUTOMATIONS_FILE`` (default shop_automations.yml): the worker's rules; ``SHOP_DOMAIN_FILE``
+(default domain.yml): where it reads the wording of customers' follow-ups it keeps for sending by hand.
 
 The owner's notifications (``owner.notify``, docs/notifications.md), each transport off
 until one of its variables is set and refused when half of it is: email over SMTP with
@@ -276,3 +277,9 @@ def dashboard_public_url() -> str:
 def automations_file() -> Path:
     """The automations file: ``SHOP_AUTOMATIONS_FILE``, else shop_automations.yml in the working directory."""
     return Path(os.environ.get("SHOP_AUTOMATIONS_FILE") or "shop_automations.yml")
+
+
+def domain_file() -> Path:
+    """The assistant's domain, whose responses word the customers' follow-ups:
+    ``SHOP_DOMAIN_FILE``, else domain.yml in the working directory."""
+    return Path(os.environ.get("SHOP_DOMAIN_FILE") or "domain.yml")

@@ -1,14 +1,15 @@
-"""Tell the running Rasa server that a paused conversation may go on.
+"""The owner's side talking to the running Rasa server about one conversation.
 
-The assistant pauses a conversation when a customer asks for a person; only the
-dialogue engine can un-pause it, through its HTTP API (``rasa run --enable-api``):
-``POST /conversations/<id>/tracker/events`` with a ``resume`` event. Plain urllib and
-PyJWT, so the owner's CLI can call it without importing Rasa.
+Only the dialogue engine can change a conversation, through its HTTP API (``rasa run
+--enable-api``): un-pause it when the owner hands a customer back (a ``resume`` event), run
+the assistant's turn for a follow-up the worker sends (``trigger_intent``), and read its
+tracker (the customer's language; whether a follow-up already went out). Plain urllib and
+PyJWT, so the owner's CLI and the worker can call it without importing Rasa.
 
 With ``RASA_API_TOKEN`` set, Rasa runs with it as ``--jwt-secret`` (``serving.rasa_server``)
 and each call carries a JWT signed with it in the ``Authorization`` header, never the token in
 the URL, where proxies and access logs keep it. The JWT is good for five minutes and for the
-one conversation it resumes (rasa/server.py's ``requires_auth``: role ``user``, username = the
+one conversation it is about (rasa/server.py's ``requires_auth``: role ``user``, username = the
 conversation id).
 """
 
@@ -30,7 +31,7 @@ JWT_LIFETIME_S = 300
 
 
 class RasaUnreachable(Exception):
-    """The Rasa server did not take the event; the conversation is still paused."""
+    """The Rasa server did not take the call (down, refused it): nothing changed in the conversation."""
 
 
 def bearer_token(secret: str, conversation_id: str | None = None, lifetime_s: int = JWT_LIFETIME_S) -> str:
@@ -44,25 +45,60 @@ def bearer_token(secret: str, conversation_id: str | None = None, lifetime_s: in
     return jwt.encode(payload, secret, algorithm=JWT_METHOD)
 
 
+def _call(
+    sender_id: str, path: str, body: dict | None, base_url: str | None, token: str | None, timeout: float, doing: str
+) -> dict:
+    """One call to the conversation's part of Rasa's HTTP API (POST with ``body``, else GET),
+    its JSON answer; RasaUnreachable says why it failed, in one line."""
+    base = (base_url or settings.rasa_url()).rstrip("/")
+    secret = token if token is not None else settings.rasa_api_token()
+    url = f"{base}/conversations/{urllib.parse.quote(sender_id, safe='')}/{path}"
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["Authorization"] = f"Bearer {bearer_token(secret, sender_id)}"
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer = response.read()
+    except urllib.error.HTTPError as error:
+        hint = " (start Rasa with --enable-api; check RASA_API_TOKEN)" if error.code in (401, 403, 404) else ""
+        raise RasaUnreachable(f"Rasa at {base} refused {doing}: HTTP {error.code}{hint}") from error
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise RasaUnreachable(f"cannot reach Rasa at {base}: {reason} (is `make run` up? set RASA_URL)") from error
+    try:
+        found = json.loads(answer or b"{}")
+    except ValueError as error:
+        raise RasaUnreachable(f"Rasa at {base} answered {doing} with something that is not JSON") from error
+    return found if isinstance(found, dict) else {}
+
+
 def resume_conversation(
     sender_id: str, base_url: str | None = None, token: str | None = None, timeout: float = 10
 ) -> None:
     """Append a ``resume`` event to the customer's tracker, so the bot answers them again.
 
     ``token`` (default: ``RASA_API_TOKEN``) is the secret the JWT is signed with."""
-    base = (base_url or settings.rasa_url()).rstrip("/")
-    secret = token if token is not None else settings.rasa_api_token()
-    url = f"{base}/conversations/{urllib.parse.quote(sender_id, safe='')}/tracker/events"
-    headers = {"Content-Type": "application/json"}
-    if secret:
-        headers["Authorization"] = f"Bearer {bearer_token(secret, sender_id)}"
-    request = urllib.request.Request(url, data=json.dumps({"event": "resume"}).encode("utf-8"), headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        hint = " (start Rasa with --enable-api; check RASA_API_TOKEN)" if error.code in (401, 403, 404) else ""
-        raise RasaUnreachable(f"Rasa at {base} refused the resume event: HTTP {error.code}{hint}") from error
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise RasaUnreachable(f"cannot reach Rasa at {base}: {reason} (is `make run` up? set RASA_URL)") from error
+    _call(sender_id, "tracker/events", {"event": "resume"}, base_url, token, timeout, "the resume event")
+
+
+def trigger_intent(
+    sender_id: str,
+    intent: str,
+    entities: dict[str, str],
+    output_channel: str,
+    base_url: str | None = None,
+    token: str | None = None,
+    timeout: float = 30,
+) -> None:
+    """Run the assistant's turn for an intent the customer did not type (Rasa's
+    ``trigger_intent``), its replies going out through ``output_channel`` (``instagram``:
+    through the channel's own window check and send ledger)."""
+    path = f"trigger_intent?output_channel={urllib.parse.quote(output_channel)}"
+    _call(sender_id, path, {"name": intent, "entities": entities}, base_url, token, timeout, f"the intent {intent}")
+
+
+def tracker(sender_id: str, base_url: str | None = None, token: str | None = None, timeout: float = 10) -> dict:
+    """The conversation's tracker (slots and every event), as Rasa's API gives it."""
+    return _call(sender_id, "tracker?include_events=ALL", None, base_url, token, timeout, "the tracker")

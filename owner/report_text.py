@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from persiantools.jdatetime import JalaliDate
-
 from inventory_db import reports
 from owner import wording
 from shoplang import describe
-from shoplang.formatting import format_number, format_toman
+from shoplang.formatting import format_date, format_number, format_toman
 from shoplang.language import Language
 from shoplang.normalize import to_persian_digits
 
@@ -73,9 +71,7 @@ def word(key: str, language: Language) -> str:
 
 def day(value: date, language: Language) -> str:
     """ "۱۴۰۵/۰۹/۱۱" (Jalali, Persian digits) / "2026-12-02"."""
-    if language == "fa":
-        return to_persian_digits(JalaliDate(value).strftime("%Y/%m/%d"))
-    return value.isoformat()
+    return format_date(value, language)
 
 
 def _sep(language: Language) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from persiantools.jdatetime import JalaliDate
+
 from shoplang.language import Language
 from shoplang.normalize import to_persian_digits
 
@@ -35,3 +39,18 @@ def join_list(items: list[str], language: Language) -> str:
         return items[0]
     comma, conj = ("، ", " و ") if language == "fa" else (", ", " and ")
     return comma.join(items[:-1]) + conj + items[-1]
+
+
+def format_date(value: date, language: Language) -> str:
+    """ "۱۴۰۵/۰۹/۱۱" (Jalali, Persian digits) / "2026-12-02"."""
+    if language == "fa":
+        return to_persian_digits(JalaliDate(value).strftime("%Y/%m/%d"))
+    return value.isoformat()
+
+
+def format_local_time(value: datetime, language: Language) -> str:
+    """A moment in the shop's zone (``value`` already converted): "۱۴۰۵/۰۹/۱۱ ساعت ۱۸:۳۰" / "2026-12-02 18:30"."""
+    clock = value.strftime("%H:%M")
+    if language == "fa":
+        return f"{format_date(value.date(), language)} ساعت {to_persian_digits(clock)}"
+    return f"{format_date(value.date(), language)} {clock}"

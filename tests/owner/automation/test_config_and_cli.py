@@ -67,8 +67,9 @@ def test_one_pass_at_a_pinned_time_mails_the_alert_and_the_summary(
     }  # fmt: skip
     done = worker("--once", "--now", "2026-12-02T09:30:00+03:30", env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "queued 1 alerts, 1 summaries; sent 2"
+    quiet = "follow-ups: 0 scheduled, 0 sent, 0 to send by hand, 0 skipped, 0 failed"
+    assert done.stdout.strip() == f"queued 1 alerts, 1 summaries; sent 2; {quiet}"
     assert len(mail.mailbox.envelopes) == 2 and PASSWORD not in done.stdout + done.stderr
     again = worker("--once", "--now", "2026-12-02T10:30:00+03:30", env=env)
-    assert again.stdout.strip() == "queued 0 alerts, 0 summaries; sent 0"
+    assert again.stdout.strip() == f"queued 0 alerts, 0 summaries; sent 0; {quiet}"
     assert worker("--once", "--now", "2026-12-02T10:30:00", env=env).returncode == 1  # no time zone
