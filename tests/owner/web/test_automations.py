@@ -19,7 +19,7 @@ NOW = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 def outside_window(store: sessionmaker) -> int:
     """A follow-up the worker could not send (the customer wrote over 24 hours ago)."""
     with transaction(store) as session:
-        item = due_work.schedule(session, due_work.SHIPPED, "order:7", "ig-sara", NOW, payload={"tracking": "T1"})
+        item = due_work.schedule(session, due_work.SHIPPED, "order:7", "ig-sara", NOW, order_number=7, payload={})
         assert item is not None
     with transaction(store) as session:
         [claimed] = due_work.claim_due(session, "w1", NOW, 10, timedelta(minutes=2))
@@ -38,6 +38,7 @@ async def test_the_owner_sees_what_was_sent_and_marks_a_hand_send_item_sent(
     html = await page.text()
     assert page.status == 200 and "کمبود: مانتو کتان" in html and "در صف" in html
     assert "کد رهگیری: T1" in html and "ig-sara" in html
+    assert 'data-follow-up="%d" data-status="hand_send"' % item_id in html and "ارسال شد · ۷" in html
 
     forged = await owner.post(f"/automations/hand-sent/{item_id}", data={"csrf_token": "x"}, allow_redirects=False)
     assert forged.status == 403 and run(demo_store, due_work.get, item_id).status == due_work.HAND_SEND
@@ -50,3 +51,5 @@ async def test_the_owner_sees_what_was_sent_and_marks_a_hand_send_item_sent(
     assert again.status == 409
     actions = [(a.action, a.target) for a in run(demo_store, owner_accounts.recent_actions)]
     assert ("follow_up.hand_sent", str(item_id)) in actions
+    english = await (await owner.get("/lang?to=en&next=/automations")).text()
+    assert 'data-follow-up="%d" data-status="sent"' % item_id in english and "Shipped · 7" in english
