@@ -25,7 +25,9 @@ class ActionDetectLanguage(Action):
     """Custom slot mapping for `language`, run by action_extract_slots every turn.
 
     It runs before the next action is predicted, so even plain responses
-    (utter_greet) are rendered in the customer's current language. Short replies
+    (utter_greet) are rendered in the customer's current language. Being the one custom
+    action every turn runs anyway, it also records a conversation's start that waited for the
+    customer's first message (``actions.session_start``). Short replies
     ("are", "ok", "2"), a bare code, an emoji or a button's payload keep the
     conversation's language (shoplang.language.follow_language).
     """
@@ -36,8 +38,12 @@ class ActionDetectLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        # Imported here: the session start reaches the store, whose error replies use this module.
+        from actions.session_start import record_start_on_first_message
+
         previous = tracker.get_slot(LANGUAGE_SLOT)
         text = tracker.latest_message.get("text") or ""
+        started = record_start_on_first_message(tracker)
         if text.startswith("/"):  # a button's payload ("/affirm"): no language in it
-            return [SlotSet(LANGUAGE_SLOT, previous or "fa")]
-        return [SlotSet(LANGUAGE_SLOT, follow_language(text, previous))]
+            return [SlotSet(LANGUAGE_SLOT, previous or "fa"), *started]
+        return [SlotSet(LANGUAGE_SLOT, follow_language(text, previous)), *started]

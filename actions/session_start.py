@@ -8,6 +8,11 @@ added: the store records the conversation's start with where the customer came f
 link or comment, else direct), and a customer still on the owner's list (``shopctl
 handoff list``) is paused again, on every channel, until ``shopctl handoff release``:
 a new session would otherwise forget that the conversation was paused.
+
+A session the shop's worker opens, to send a follow-up (``trigger_intent``), is not the
+customer starting a conversation: its start is recorded only when the customer writes in it
+(``record_start_on_first_message``, the ``conversation_unrecorded`` slot), so
+the reports count conversations customers had, not messages the shop sent.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.store import session_factory
-from inventory_db import events, handoffs
+from inventory_db import due_work, events, handoffs
 from inventory_db.database import transaction
 from inventory_db.errors import StoreError
 
@@ -30,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 # Rasa's slot for the metadata of the message that started the session (rasa.shared.core.constants).
 SESSION_START_METADATA_SLOT = "session_started_metadata"
+UNRECORDED_SLOT = "conversation_unrecorded"
+# The intents of the turns the shop's worker starts (owner.automation.customer_followups).
+WORKER_INTENT_PREFIX = "/EXTERNAL_"
 
 
 def _last_session_slots(tracker: Tracker) -> list[EventType]:
@@ -60,16 +68,20 @@ def _came_from(metadata: dict[str, Any]) -> dict[str, Any]:
     return {"source": metadata.get("product_source"), "ref": referral.get("ref"), "ad_id": referral.get("ad_id")}
 
 
-def _start(tracker: Tracker) -> bool:
-    """Records the conversation's start; says whether the owner still has this customer.
-    If the store cannot say, the conversation stays as paused (or not) as it was."""
+def _start(tracker: Tracker) -> tuple[bool, bool]:
+    """Records the conversation's start, unless the shop's worker is opening the session;
+    says whether the owner still has this customer, and whether the start waits for the
+    customer's first message. If the store cannot say, the conversation stays as paused (or
+    not) as it was."""
     try:
         with transaction(session_factory()) as session:
-            events.start_conversation(session, tracker.sender_id, **_came_from(_started_with(tracker)))
-            return handoffs.is_waiting(session, tracker.sender_id)
+            by_worker = due_work.being_sent_to(session, tracker.sender_id)
+            if not by_worker:
+                events.start_conversation(session, tracker.sender_id, **_came_from(_started_with(tracker)))
+            return handoffs.is_waiting(session, tracker.sender_id), by_worker
     except (StoreError, SQLAlchemyError) as error:
         logger.error("session start for %s could not reach the store: %s", tracker.sender_id, error)
-        return tracker.is_paused()
+        return tracker.is_paused(), False
 
 
 class ActionSessionStart(Action):
@@ -83,7 +95,25 @@ class ActionSessionStart(Action):
         started: list[EventType] = [SessionStarted()]
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             started += _last_session_slots(tracker)
-        if _start(tracker):
+        paused, unrecorded = _start(tracker)
+        if unrecorded or tracker.get_slot(UNRECORDED_SLOT):  # set, or cleared if carried over
+            started.append(SlotSet(UNRECORDED_SLOT, unrecorded))
+        if paused:
             started.append(ConversationPaused())
         started.append(ActionExecuted("action_listen"))
         return started
+
+
+def record_start_on_first_message(tracker: Tracker) -> list[EventType]:
+    """In a session the shop's worker opened (a follow-up), the customer's first message is when
+    their conversation starts: record it then. Called on every turn by the language slot's
+    action (``actions.language``), so it costs no extra call to the action server."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not tracker.get_slot(UNRECORDED_SLOT) or text.startswith(WORKER_INTENT_PREFIX):
+        return []
+    try:
+        with transaction(session_factory()) as session:
+            events.start_conversation(session, tracker.sender_id)
+    except (StoreError, SQLAlchemyError) as error:  # the reply matters more than the count
+        logger.error("conversation start for %s could not be recorded: %s", tracker.sender_id, error)
+    return [SlotSet(UNRECORDED_SLOT, False)]

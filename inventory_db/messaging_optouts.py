@@ -9,6 +9,7 @@ customer gets nothing. Plain functions taking a session; the caller owns the tra
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -56,3 +57,16 @@ def opted_out(session: Session, customer_ids: Collection[str]) -> set[str]:
         return set()
     found = select(MessagingOptOut.customer_id).where(MessagingOptOut.customer_id.in_(ids))
     return set(session.execute(found).scalars())
+
+
+@dataclass(frozen=True)
+class OptOut:
+    customer_id: str
+    at: datetime
+    text: str | None
+
+
+def listed(session: Session) -> list[OptOut]:
+    """Every customer who said stop, latest first, with what they wrote: the owner's list."""
+    rows = session.execute(select(MessagingOptOut).order_by(MessagingOptOut.at.desc())).scalars()
+    return [OptOut(row.customer_id, row.at, row.text) for row in rows]

@@ -17,14 +17,14 @@ from typing import NoReturn
 from sqlalchemy.exc import SQLAlchemyError
 
 from inventory_db.errors import CatalogImportError, StoreError
-from owner.commands import catalog, db, handoff, nlu, orders, owner, report, reservations, restock, stock
+from owner.commands import catalog, db, handoff, messaging, nlu, orders, owner, report, reservations, restock, stock
 from owner.commands.common import CliError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 # In the order `shopctl --help` lists them.
-GROUPS = (db, catalog, stock, orders, reservations, restock, handoff, report, owner, nlu)
+GROUPS = (db, catalog, stock, orders, reservations, restock, handoff, messaging, report, owner, nlu)
 
 
 class _Parser(argparse.ArgumentParser):

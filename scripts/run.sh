@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the action server, the Rasa server, the owner's dashboard and the worker (alerts, the
-# daily summary) together; Ctrl-C stops them all.
+# daily summary, customers' follow-ups) together; Ctrl-C stops them all.
 #   scripts/run.sh         development: REST and Instagram on localhost:5005 (SHOP_ENV=development)
 #   scripts/run.sh shell   a chat in this terminal
 #   scripts/run.sh prod    production: the Instagram channel only (credentials.prod.yml), Rasa's
@@ -74,8 +74,9 @@ if [ "$mode" != shell ]; then
   $BIN/shop-dashboard --port "$DASHBOARD_PORT" >var/dashboard.log 2>&1 &
   dashboard_pid=$!
   # The shop's scheduled work (shop_automations.yml): a bad file or half-set .env stops it here.
+  # It sends customers' follow-ups through this Rasa server's API (RASA_API_TOKEN's JWT).
   $BIN/shop-worker --check
-  $BIN/shop-worker >var/worker.log 2>&1 &
+  RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}" $BIN/shop-worker >var/worker.log 2>&1 &
   worker_pid=$!
 fi
 
@@ -85,7 +86,8 @@ if [ "$mode" = shell ]; then
   exit 0
 fi
 
-# --enable-api lets `shopctl handoff release` resume a paused conversation; with RASA_API_TOKEN
+# --enable-api lets `shopctl handoff release` resume a paused conversation and the worker send
+# follow-ups (trigger_intent); with RASA_API_TOKEN
 # set (required in production), only requests carrying a JWT signed with it get in.
 "${rasa[@]}" run --model models/shop.tar.gz --endpoints "$ENDPOINTS" --credentials "$credentials" \
   --port "$RASA_PORT" --interface 127.0.0.1 --enable-api &
@@ -112,7 +114,7 @@ Talk to it over REST, e.g.:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
     -d '{"sender": "demo", "message": "سلام، مانتو کد B-21 مشکی سایز L موجود دارید؟"}'
 The owner's dashboard: http://127.0.0.1:$DASHBOARD_PORT/ (log in var/dashboard.log); the worker's
-alerts and daily summary (shop_automations.yml): var/worker.log. Press Ctrl-C to stop them all.
+alerts, daily summary and follow-ups (shop_automations.yml): var/worker.log. Press Ctrl-C to stop them all.
 MSG
 fi
 wait "$rasa_pid"

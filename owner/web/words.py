@@ -242,7 +242,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "notification_sent": ("فرستاده شد", "Sent"),
     "notification_failed": ("نرسید", "Failed"),
     "follow_up_kind": ("پیگیری", "Follow-up"),
-    "customer": ("مشتری", "Customer"),
     "why": ("چرا", "Why"),
     "due": ("زمان", "Due"),
     "followup_abandoned_checkout": ("خرید نیمه‌کاره", "Abandoned checkout"),

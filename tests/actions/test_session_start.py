@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from actions.language import ActionDetectLanguage
 from actions.session_start import ActionSessionStart
-from inventory_db import handoffs
+from inventory_db import due_work, handoffs
+from inventory_db import events as events_module
 from inventory_db.database import transaction
+from inventory_db.events_models import BusinessEvent
 from tests.actions.test_checkout import DOMAIN
 
 pytestmark = pytest.mark.asyncio
@@ -112,3 +117,58 @@ async def test_when_the_store_cannot_say_the_conversation_stays_as_it_was(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no-tables.db'}")
     assert "pause" in shape(await start(expired(paused=True)))
     assert "pause" not in shape(await start(expired(paused=False)))
+
+
+async def test_a_session_the_worker_opens_is_recorded_when_the_customer_writes(demo_store: sessionmaker) -> None:
+    now = datetime.now(timezone.utc)
+    with transaction(demo_store) as session:
+        due_work.schedule(session, due_work.SHIPPED, "order:1", "ig-1", now - timedelta(minutes=1))
+        due_work.claim_due(session, "worker-a", now, 10, timedelta(minutes=5))
+    events = await start(expired())
+    assert ("conversation_unrecorded", True) in shape(events)
+    assert events_started(demo_store, "ig-1") == 0  # the shop's follow-up is not the customer's conversation
+
+    record = ActionDetectLanguage()  # runs every turn; records the start waiting for the customer
+    worker_turn = _tracker_with(unrecorded=True, text="/EXTERNAL_followup")
+    assert shape(await record.run(CollectingDispatcher(), worker_turn, DOMAIN)) == [("language", "fa")]
+    assert events_started(demo_store, "ig-1") == 0
+    customer_turn = _tracker_with(unrecorded=True, text="ممنون، کی می‌رسه؟")
+    assert shape(await record.run(CollectingDispatcher(), customer_turn, DOMAIN)) == [
+        ("language", "fa"),
+        ("conversation_unrecorded", False),
+    ]
+    assert events_started(demo_store, "ig-1") == 1
+    later = _tracker_with(unrecorded=False, text="سلام")
+    assert shape(await record.run(CollectingDispatcher(), later, DOMAIN)) == [("language", "fa")]
+    assert events_started(demo_store, "ig-1") == 1
+
+
+async def test_a_customers_own_session_clears_a_carried_over_flag(demo_store: sessionmaker) -> None:
+    tracker = expired()
+    tracker.slots["conversation_unrecorded"] = True
+    events = await start(tracker)
+    assert ("conversation_unrecorded", False) in shape(events)
+    assert events_started(demo_store, "ig-1") == 1
+
+
+def events_started(demo_store: sessionmaker, sender: str) -> int:
+    with transaction(demo_store) as session:
+        query = select(func.count()).where(
+            BusinessEvent.customer_id == sender, BusinessEvent.kind == events_module.CONVERSATION_STARTED
+        )
+        return session.execute(query).scalar_one()
+
+
+def _tracker_with(unrecorded: bool, text: str, sender: str = "ig-1") -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": sender,
+            "slots": {"conversation_unrecorded": unrecorded, "language": "fa"},
+            "latest_message": {"text": text},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.channels import payloads
+from tests.channels.fake_graph import FakeGraphApi
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -123,6 +126,37 @@ def running_assistant(
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+# The block credentials.yml carries for Instagram, its values from the environment.
+INSTAGRAM_CREDENTIALS = """\
+channels.instagram.InstagramInput:
+  verify_token: ${INSTAGRAM_VERIFY_TOKEN}
+  app_secret: ${INSTAGRAM_APP_SECRET}
+  access_token: ${INSTAGRAM_ACCESS_TOKEN}
+  graph_base_url: ${INSTAGRAM_GRAPH_BASE_URL}
+  graph_api_version: ${INSTAGRAM_GRAPH_API_VERSION}
+"""
+
+
+@contextmanager
+def instagram_assistant(
+    workdir: Path, database_url: str, graph: FakeGraphApi, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Both servers with the Instagram channel from credentials.yml, sending to the fake Graph
+    API ``graph``; yields the Rasa server's base URL."""
+    if not any((ROOT / "models").glob("*.tar.gz")):
+        raise RuntimeError("no trained model in models/: run `make train` first (make test does)")
+    instagram_env = {
+        "INSTAGRAM_VERIFY_TOKEN": payloads.VERIFY_TOKEN,
+        "INSTAGRAM_APP_SECRET": payloads.APP_SECRET,
+        "INSTAGRAM_ACCESS_TOKEN": "e2e-access-token",
+        "INSTAGRAM_GRAPH_BASE_URL": graph.base_url,
+        "INSTAGRAM_GRAPH_API_VERSION": "v25.0",
+        **(extra_env or {}),
+    }
+    with running_assistant(workdir, database_url, credentials=INSTAGRAM_CREDENTIALS, extra_env=instagram_env) as url:
+        yield url
 
 
 def say(base_url: str, sender: str, message: str) -> list[dict]:

@@ -19,36 +19,17 @@ from inventory_db import orders
 from inventory_db.database import transaction
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
-from tests.e2e.servers import ROOT, running_assistant
+from tests.e2e.servers import instagram_assistant
 
 pytestmark = pytest.mark.e2e
 
 REPLY_TIMEOUT_S = 120
 
-# The block credentials.yml carries for Instagram, its values from the environment.
-CREDENTIALS = """\
-channels.instagram.InstagramInput:
-  verify_token: ${INSTAGRAM_VERIFY_TOKEN}
-  app_secret: ${INSTAGRAM_APP_SECRET}
-  access_token: ${INSTAGRAM_ACCESS_TOKEN}
-  graph_base_url: ${INSTAGRAM_GRAPH_BASE_URL}
-  graph_api_version: ${INSTAGRAM_GRAPH_API_VERSION}
-"""
-
 
 @pytest.fixture
 def assistant(tmp_path: Path, database_url: str, demo_store: sessionmaker, graph: FakeGraphApi) -> Iterator[str]:
     """Rasa (Instagram channel) and the action server on the demo store; the Rasa base URL."""
-    if not any((ROOT / "models").glob("*.tar.gz")):
-        pytest.fail("no trained model in models/: run `make train` first (make test does)")
-    instagram_env = {
-        "INSTAGRAM_VERIFY_TOKEN": payloads.VERIFY_TOKEN,
-        "INSTAGRAM_APP_SECRET": payloads.APP_SECRET,
-        "INSTAGRAM_ACCESS_TOKEN": "e2e-access-token",
-        "INSTAGRAM_GRAPH_BASE_URL": graph.base_url,
-        "INSTAGRAM_GRAPH_API_VERSION": "v25.0",
-    }
-    with running_assistant(tmp_path, database_url, credentials=CREDENTIALS, extra_env=instagram_env) as base_url:
+    with instagram_assistant(tmp_path, database_url, graph) as base_url:
         yield base_url
 
 
