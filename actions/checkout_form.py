@@ -59,6 +59,11 @@ DIGRESSION_INTENTS = frozenset(
         "request_human",
         "ask_price",
         "ask_availability",
+        "stop_messages",
+        # The shop's worker, not the customer: a follow-up (the checkout then goes on) or an
+        # abandoned-checkout reminder (which ends it). Never read as an answer.
+        "EXTERNAL_followup",
+        "EXTERNAL_checkout_reminder",
     }
 )
 

@@ -68,7 +68,7 @@ _ENDINGS = sorted(vocabulary.WORD_ENDINGS, key=len, reverse=True)
 # Words around a value that still leave a short answer: "two please", «سه تا کافیه», "2 ta bashe".
 _SMALL_TALK = _FILLERS | _YES | _QUANTITY_CUES
 # Words that are shop talk, never part of a person's name.
-_NOT_NAME = _SMALL_TALK | _NO | _MARKERS | _GREETINGS | _DONT_KNOW
+_NOT_NAME = _SMALL_TALK | _NO | _MARKERS | _GREETINGS | _DONT_KNOW | _phrases(vocabulary.STOP_MESSAGES_WORDS)
 _LONGEST_VALUE = 4  # words: «دو ایکس لارج», «چهل و دو تا»
 _MARKED_COUNT_MAX = 20  # a bare number after «نه»/"sorry" is a count up to this; above it, a size or a typo
 

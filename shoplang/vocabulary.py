@@ -1005,6 +1005,27 @@ GREETINGS: frozenset[str] = frozenset(
     }
 )
 
+# Asking the shop to stop messaging («دیگه پیام نده», "stop"): a message with one is not a name,
+# though «پیام» alone is one (Payam), so the verbs and English words only.
+STOP_MESSAGES_WORDS: frozenset[str] = frozenset(
+    {
+        "نده",
+        "ندین",
+        "ندید",
+        "نفرست",
+        "نفرستید",
+        "نفرستین",
+        "nade",
+        "nadin",
+        "nadid",
+        "nafrest",
+        "nafrestid",
+        "nafrestin",
+        "stop",
+        "unsubscribe",
+    }
+)
+
 # Question words: a message with one asks something rather than answers (the ?/؟ mark counts too).
 QUESTION_WORDS: frozenset[str] = frozenset(
     {

@@ -265,6 +265,21 @@ async def test_a_question_that_is_not_an_answer_goes_to_the_rules() -> None:
     assert [e["event"] for e in events] == ["action_execution_rejected"]
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("دیگه پیام نده", "stop_messages"),
+        ("/EXTERNAL_followup", "EXTERNAL_followup"),  # the shop's worker, not an answer
+        ("/EXTERNAL_checkout_reminder", "EXTERNAL_checkout_reminder"),
+    ],
+)
+async def test_stop_and_the_shops_own_follow_ups_are_never_read_as_the_name(text: str, intent: str) -> None:
+    messages, _, events = await run(
+        ValidateCheckoutForm(), tracker(ITEM, text, requested="customer_name", intent=intent)
+    )
+    assert [e["event"] for e in events] == ["action_execution_rejected"] and messages == []
+
+
 async def test_back_from_a_digression_the_message_is_not_read_again() -> None:
     _, _, events = await run(
         ValidateCheckoutForm(),

@@ -11,6 +11,7 @@ customer outside Instagram's 24-hour window (a hand-send item instead).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -23,7 +24,6 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from inventory_db import due_work, message_log, orders, restock, stock
-from inventory_db.database import transaction
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
 from tests.e2e.servers import ROOT, instagram_assistant, server_env
@@ -75,9 +75,11 @@ class Customer:
             raise AssertionError(f"no «{expected}» in {self.graph.texts(self.sender)[seen:]}") from None
 
 
-def worker_pass(env: dict[str, str], at: datetime) -> str:
-    """One pass of the real worker process at the pinned time ``at``; its summary line."""
-    done = subprocess.run(
+async def worker_pass(env: dict[str, str], at: datetime) -> str:
+    """One pass of the real worker process at the pinned time ``at``; its summary line. The
+    fake servers live on this test's event loop, so the process is waited for off it."""
+    done = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "owner.automation.worker", "--once", "--now", at.isoformat()],
         capture_output=True,
         text=True,
@@ -139,12 +141,12 @@ async def test_the_shop_follows_up_and_alerts_once_each_and_never_outside_the_wi
     dara_order = shipped_to(demo_store, "e2e-dara", "RR987654321IR")
     sends_before = {sender: len(graph.texts(sender)) for sender in ("e2e-leila", "e2e-reza", "e2e-sina")}
 
-    first = worker_pass(env, later)
+    first = await worker_pass(env, later)
     assert first.startswith("queued 2 alerts, 2 summaries; sent 4;"), first  # one of each on both channels
     # Three pink shawls arrive: back above the low-stock threshold (2), and back in stock for Reza.
     run(demo_store, stock.adjust_stock, "SH-12", "pink", "free", 3, "restock from the supplier", "owner")
-    second = worker_pass(env, later + timedelta(minutes=1))
-    third = worker_pass(env, later + timedelta(minutes=2))
+    second = await worker_pass(env, later + timedelta(minutes=1))
+    third = await worker_pass(env, later + timedelta(minutes=2))
 
     new = {sender: graph.texts(sender)[count:] for sender, count in sends_before.items()}
     reminders = [text for text in new["e2e-leila"] if "نیمه‌کاره" in text]
@@ -154,9 +156,8 @@ async def test_the_shop_follows_up_and_alerts_once_each_and_never_outside_the_wi
     shipped = [text for text in new["e2e-sina"] if tracking in text]
     assert len(shipped) == 1 and str(sina_order) in payloads_digits(shipped[0]), new["e2e-sina"]
     assert graph.texts("e2e-dara") == []  # outside the window: nothing sent
-    with transaction(demo_store) as session:
-        by_customer = {i.customer_id: i for i in due_work.recent(session)}
-        assert run(demo_store, restock.pending) == []  # Reza's request is marked told
+    by_customer = {i.customer_id: i for i in run(demo_store, due_work.recent)}
+    assert run(demo_store, restock.pending) == []  # Reza's request is marked told
     assert by_customer["e2e-dara"].status == due_work.HAND_SEND
     assert by_customer["e2e-dara"].order_number == dara_order and "RR987654321IR" in by_customer["e2e-dara"].hand_text
     assert request.customer_id == "e2e-reza"
@@ -166,8 +167,8 @@ async def test_the_shop_follows_up_and_alerts_once_each_and_never_outside_the_wi
     assert [len(mail.mailbox.envelopes), len(telegram.calls)] == [2, 2], (first, second, third)
     # One is damaged: the pink shawl falls back to its threshold, a new crossing, one more alert on each.
     run(demo_store, stock.adjust_stock, "SH-12", "pink", "free", -1, "damaged", "owner")
-    worker_pass(env, later + timedelta(minutes=3))
-    worker_pass(env, later + timedelta(minutes=4))
+    await worker_pass(env, later + timedelta(minutes=3))
+    await worker_pass(env, later + timedelta(minutes=4))
     assert [len(mail.mailbox.envelopes), len(telegram.calls)] == [3, 3]
 
     # Leila's reminder carries its button: tapping it starts the checkout again, stock checked.
