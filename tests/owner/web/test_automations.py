@@ -38,7 +38,7 @@ async def test_the_owner_sees_what_was_sent_and_marks_a_hand_send_item_sent(
     html = await page.text()
     assert page.status == 200 and "کمبود: مانتو کتان" in html and "در صف" in html
     assert "کد رهگیری: T1" in html and "ig-sara" in html
-    assert 'data-follow-up="%d" data-status="hand_send"' % item_id in html and "ارسال شد · ۷" in html
+    assert f'data-follow-up="{item_id}" data-status="hand_send"' in html and "ارسال شد · ۷" in html
 
     forged = await owner.post(f"/automations/hand-sent/{item_id}", data={"csrf_token": "x"}, allow_redirects=False)
     assert forged.status == 403 and run(demo_store, due_work.get, item_id).status == due_work.HAND_SEND
@@ -52,4 +52,4 @@ async def test_the_owner_sees_what_was_sent_and_marks_a_hand_send_item_sent(
     actions = [(a.action, a.target) for a in run(demo_store, owner_accounts.recent_actions)]
     assert ("follow_up.hand_sent", str(item_id)) in actions
     english = await (await owner.get("/lang?to=en&next=/automations")).text()
-    assert 'data-follow-up="%d" data-status="sent"' % item_id in english and "Shipped · 7" in english
+    assert f'data-follow-up="{item_id}" data-status="sent"' in english and "Shipped · 7" in english
