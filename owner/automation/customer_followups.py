@@ -154,6 +154,18 @@ async def _language(assistant: Assistant, customer_id: str) -> Language:
     return "en" if slots.get("language") == "en" else "fa"
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """What one pass sends with: the store, the assistant, the wording, who and when."""
+
+    factory: sessionmaker
+    assistant: Assistant
+    texts: HandTexts
+    worker_id: str
+    now: datetime
+    zone: ZoneInfo
+
+
 async def deliver(
     factory: sessionmaker,
     assistant: Assistant,
@@ -167,24 +179,18 @@ async def deliver(
     with transaction(factory) as session:
         due_work.lapse_hand_send(session, now)
         claimed = due_work.claim_due(session, worker_id, now, SENDS_PER_RUN, SEND_LEASE)
+    this_pass = _Pass(factory, assistant, texts, worker_id, now, zone)
     counts = {"sent": 0, "hand_send": 0, "skipped": 0, "failed": 0}
     for item in claimed:
-        outcome = await _deliver_one(factory, assistant, texts, worker_id, now, zone, item)
+        outcome = await _deliver_one(this_pass, item)
         if outcome:
             counts[outcome] += 1
     return Delivered(**counts)
 
 
-async def _deliver_one(
-    factory: sessionmaker,
-    assistant: Assistant,
-    texts: HandTexts,
-    worker_id: str,
-    now: datetime,
-    zone: ZoneInfo,
-    item: due_work.DueItem,
-) -> str | None:
+async def _deliver_one(run: _Pass, item: due_work.DueItem) -> str | None:
     """One follow-up's fate: "sent", "hand_send", "skipped", "failed", or None when its claim was lost."""
+    factory, worker_id, now = run.factory, run.worker_id, run.now
     with transaction(factory) as session:
         if not due_work.renew(session, item.id, worker_id, SEND_LEASE, now):
             return None
@@ -193,15 +199,15 @@ async def _deliver_one(
             return "skipped" if due_work.mark_skipped(session, item.id, worker_id, reason, now) else None
         last = message_log.last_customer_message_at(session, item.customer_id)
     if not message_log.inside_window(last, now):
-        text = texts.text(item, await _language(assistant, item.customer_id), zone)
+        text = run.texts.text(item, await _language(run.assistant, item.customer_id), run.zone)
         with transaction(factory) as session:
             kept = due_work.mark_hand_send(session, item.id, worker_id, "outside the 24-hour window", text, now)
         return "hand_send" if kept else None
     try:
-        if item.attempts > 1 and turn_ran(await assistant.tracker(item.customer_id), item.id):
+        if item.attempts > 1 and turn_ran(await run.assistant.tracker(item.customer_id), item.id):
             logger.info("follow-up %d was sent by a worker that stopped before recording it", item.id)
         else:
-            await assistant.trigger(item.customer_id, intent_for(item.kind), {FOLLOW_UP_ENTITY: str(item.id)})
+            await run.assistant.trigger(item.customer_id, intent_for(item.kind), {FOLLOW_UP_ENTITY: str(item.id)})
     except rasa_api.RasaUnreachable as error:
         logger.warning("follow-up %d not sent: %s", item.id, error)
         with transaction(factory) as session:
