@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders
+.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders bench run-cluster
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ run: db train ## start the action server and the Rasa server (REST on localhost:
 
 run-prod: db train ## production profile: Instagram only, API needs RASA_API_TOKEN, both servers on 127.0.0.1
 	scripts/run.sh prod
+
+run-cluster: train ## two Rasa and two action servers behind HAProxy, on a local PostgreSQL and Redis (docs/deploy.md); CLUSTER_PORT=5100
+	scripts/run_cluster.sh
 
 shell: db train ## chat with the assistant in the terminal
 	scripts/run.sh shell
@@ -121,3 +124,6 @@ bench-nlu-ablation: $(STAMP) ## each pipeline choice taken out: own held-out spl
 
 bench-encoders: $(ST_STAMP) ## sentence encoder backends: install size, load time, RSS, one-message latency p50/p95 (1 thread), 1-NN intent accuracy
 	$(BIN)/python -m benchmarks.encoder_bench --threads 1 --out results/bench-encoders.json $(ARGS)
+
+bench: $(STAMP) ## simulated customers over signed Instagram webhooks at 1, 10, 50 at once beside a bare rasa init bot: msg/s, p50/p95/p99, orders, oversold, duplicates, RSS (~15 min); ARGS="--quick"
+	$(BIN)/python -m benchmarks.load_bench --out results/bench-load.json $(ARGS)

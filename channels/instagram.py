@@ -57,6 +57,7 @@ from channels.instagram_webhook import (
     signature_is_valid,
 )
 from channels.instagram_worker import InboxSettings, InboxWorkers
+from channels.send_pacing import pacer_for
 from channels.shared_posts import Origin, SharedPosts, order_source
 from channels.turn_guard import already_handled, guarded_turn, watch_action_failures
 from inventory_db import handoffs, inbox, message_log, outbox
@@ -329,7 +330,7 @@ class InstagramInput(InputChannel):
         inbox_settings: InboxSettings = InboxSettings(),
     ) -> None:
         self.settings = settings
-        self.client = GraphApiClient(settings.graph)
+        self.client = GraphApiClient(settings.graph, pacer_for(settings.graph))  # shared with REDIS_URL
         self._session_factory = session_factory
         self._engine = None
         self._clock = clock

@@ -17,7 +17,7 @@ import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -78,8 +78,20 @@ class GraphConfig:
         return f"{self.base_url.rstrip('/')}/{self.api_version.strip('/')}/{path.lstrip('/')}"
 
 
+class Pacing(Protocol):
+    """What spaces the client's calls: ``Pacer`` here, ``send_pacing.RedisPacer`` across replicas."""
+
+    async def wait(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class Pacer:
-    """Spreads calls evenly: at most ``rate`` per second, however many tasks call at once."""
+    """Spreads calls evenly: at most ``rate`` per second, however many tasks call at once.
+
+    In this process only: with several replicas ``channels.send_pacing.RedisPacer`` shares
+    the account's rate among them (``REDIS_URL``).
+    """
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate if rate > 0 else 0.0
@@ -93,6 +105,9 @@ class Pacer:
         if start > now:
             await asyncio.sleep(start - now)
 
+    async def close(self) -> None:
+        """Nothing to give back (``RedisPacer`` closes its connection)."""
+
 
 def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | None = None) -> float:
     """Full jitter on an exponential ceiling; Meta's Retry-After wins but stays capped."""
@@ -104,9 +119,10 @@ def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | No
 class GraphApiClient:
     """Calls to the Graph API for one Instagram account."""
 
-    def __init__(self, config: GraphConfig) -> None:
+    def __init__(self, config: GraphConfig, pacer: Pacing | None = None) -> None:
+        """``pacer``: how calls are spaced (``send_pacing.pacer_for``); default, in this process."""
         self.config = config
-        self._pacer = Pacer(config.calls_per_second)
+        self._pacer: Pacing = pacer or Pacer(config.calls_per_second)
         self._session: aiohttp.ClientSession | None = None
 
     def _client_session(self) -> aiohttp.ClientSession:
@@ -121,6 +137,7 @@ class GraphApiClient:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+        await self._pacer.close()
 
     async def request(
         self,

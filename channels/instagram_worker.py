@@ -11,7 +11,11 @@ Shutting down stops leasing, lets running turns finish for a grace period, and h
 the rest back to the inbox: nothing is dropped.
 
 The database is the queue, so memory stays bounded however much arrives: at most
-``workers`` events are in hand at once, the rest wait as rows.
+``workers`` events are in hand at once, the rest wait as rows. It is also why several
+replicas may work one inbox: leasing is a conditional UPDATE, and a customer's next event
+is leasable only once the earlier one is finished, whichever process holds it; what this
+class keeps in memory is only the events this process has in hand
+(tests/cluster/test_channel_replicas.py).
 """
 
 from __future__ import annotations

@@ -59,7 +59,9 @@ class SharedPosts:
         self._client = client
         self._db = db
         self._clock = clock
-        self._shortcodes: dict[str, str | None] = {}  # media id → shortcode (None: not ours)
+        # media id → shortcode (None: not ours). Per process, and safe so: a cache of Meta's answer,
+        # the same on every replica; at worst each replica asks once (tests/cluster/test_channel_replicas.py).
+        self._shortcodes: dict[str, str | None] = {}
 
     async def product_for(self, media: SharedMedia) -> str | None:
         """The on-sale product whose catalog ``post`` is this media's shortcode (or its id)."""

@@ -283,3 +283,11 @@ def domain_file() -> Path:
     """The assistant's domain, whose responses word the customers' follow-ups:
     ``SHOP_DOMAIN_FILE``, else domain.yml in the working directory."""
     return Path(os.environ.get("SHOP_DOMAIN_FILE") or "domain.yml")
+
+
+def redis_url() -> str | None:
+    """The Redis that replicas share (``REDIS_URL``, e.g. redis://127.0.0.1:6379/0); None when unset.
+
+    Unset on one machine: Rasa's lock stays in memory and the channel paces its Send API calls
+    in the process. Set, Rasa's lock (serving.redis_lock_store) and the pacing are shared."""
+    return os.environ.get("REDIS_URL", "").strip() or None
