@@ -125,5 +125,5 @@ bench-nlu-ablation: $(STAMP) ## each pipeline choice taken out: own held-out spl
 bench-encoders: $(ST_STAMP) ## sentence encoder backends: install size, load time, RSS, one-message latency p50/p95 (1 thread), 1-NN intent accuracy
 	$(BIN)/python -m benchmarks.encoder_bench --threads 1 --out results/bench-encoders.json $(ARGS)
 
-bench: $(STAMP) ## simulated customers over signed Instagram webhooks at 1, 10, 50 at once beside a bare rasa init bot: msg/s, p50/p95/p99, orders, oversold, duplicates, RSS (~15 min); ARGS="--quick"
+bench: $(STAMP) ## simulated customers over signed Instagram webhooks at 1, 10, 50 at once beside a bare rasa init bot: msg/s, p50/p95/p99, orders, oversold, duplicates, RSS (~20 min); ARGS="--quick"
 	$(BIN)/python -m benchmarks.load_bench --out results/bench-load.json $(ARGS)

@@ -33,8 +33,7 @@ from tests.conversations.report import Result
 from tests.conversations.responses import ResponseMatcher
 from tests.conversations.scenarios import Scenario, expected_order, load_policy
 from tests.conversations.transports import InstagramTransport, RestTransport, Transport, share_media
-from tests.e2e.servers import ROOT, running_assistant
-from tests.e2e.test_instagram_e2e import CREDENTIALS as INSTAGRAM_CREDENTIALS
+from tests.e2e.servers import INSTAGRAM_CREDENTIALS, ROOT, running_assistant
 
 POLICY_FILE = ROOT / "shop_policy.yml"
 TURN_TIMEOUT_S = 120
