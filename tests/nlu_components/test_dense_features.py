@@ -87,6 +87,35 @@ def test_live_messages_get_the_same_features_as_training_examples(tmp_path: Path
     assert not empty.features
 
 
+class CountingEncoder:
+    """Stands in for the sentence encoder to count what it is asked to encode."""
+
+    def __init__(self, real) -> None:
+        self.real, self.asked = real, []
+
+    def encode(self, texts, batch_size=64):
+        self.asked.append(list(texts))
+        return self.real.encode(texts, batch_size)
+
+
+def test_a_repeated_live_message_is_encoded_once_and_the_cache_stays_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("nlu_components.dense_features.MESSAGE_CACHE_SIZE", 2)
+    featurizer = create(tmp_path)
+    featurizer.encoder = counting = CountingEncoder(featurizer.encoder)
+    first, again, twin = (Message(data={TEXT: "موجوده؟"}) for _ in range(3))
+    featurizer.process([first])
+    featurizer.process([again, twin])
+    assert counting.asked == [["موجوده؟"]]
+    vectors = [m.get_dense_features(TEXT)[1].features for m in (first, again, twin)]
+    assert all(np.array_equal(vectors[0], v) for v in vectors[1:])
+    for text in ("یکی", "two", "موجوده؟"):  # the oldest text falls out once more than 2 are kept
+        featurizer.process([Message(data={TEXT: text})])
+    assert counting.asked[1:] == [["یکی"], ["two"], ["موجوده؟"]]
+    assert len(featurizer._recent) == 2
+
+
 @pytest.mark.parametrize(
     "config, complaint",
     [
