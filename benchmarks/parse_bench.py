@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,10 @@ def customer_messages(conversations: Path) -> list[str]:
 
 async def _timed_parses(model: Path, texts: list[str], cache: bool) -> list[float]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # not every customer's message in the output
+    logging.getLogger("rasa").setLevel(logging.WARNING)
 
     from nlu_components import dense_features
 
