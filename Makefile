@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders bench run-cluster bench-parse
+.PHONY: help venv db train run run-prod shell test lint test-unit test-browser validate test-stories test-e2e test-prod test-conversations lock nlu-vocab clean bench-store bench-dashboard bench-faults nlu-eval bench-nlu bench-nlu-ablation venv-st bench-encoders bench run-cluster bench-parse bench-turns
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -130,3 +130,6 @@ bench: $(STAMP) ## simulated customers over signed Instagram webhooks at 1, 10, 
 
 bench-parse: $(STAMP) ## NLU parse time of the simulated customers' own messages, with the live-message vector cache off and on (after make test-conversations)
 	$(BIN)/python -m benchmarks.parse_bench --out results/bench-parse.json $(ARGS)
+
+bench-turns: $(STAMP) ## reply time of turn 5 against turns 10-50 of one long conversation (the issue: turn 50 <= 1.2 x turn 5), ~5 min
+	$(BIN)/python -m benchmarks.turn_growth_bench --out results/bench-turns.json $(ARGS)
