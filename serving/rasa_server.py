@@ -8,6 +8,8 @@ command line, with two additions:
   that from the URL's ``?token=``, where proxies and access logs keep it. The secret is added
   here, after start-up, so ``ps`` does not show it on the command line.
 - Every log line of the process is masked (``shoplang.log_masking``).
+- The action server's answers are checked against Rasa's schema with a validator built once
+  (``serving.action_result_validation``), not rebuilt for every action call.
 
 Outside development (``SHOP_ENV``) the API is refused without a secret of at least 32
 characters (HS256 wants a key as long as its hash). ``--check`` says in one line what would
@@ -60,6 +62,9 @@ def main(argv: list[str] | None = None) -> None:
         if secret:
             args += ["--jwt-secret", secret, "--jwt-method", JWT_METHOD]
     install_log_masking()
+    from serving import action_result_validation  # imports Rasa: only once the checks passed
+
+    action_result_validation.install()
     sys.argv = ["rasa", *args]
     from rasa.__main__ import main as rasa_main
 

@@ -48,6 +48,7 @@ def server_env(database_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "SHOP_ENV": "development",  # as `make run`; the production profile's tests set their own
         "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -96,7 +97,9 @@ def running_assistant(
             processes.append(
                 subprocess.Popen(
                     [
-                        str(BIN / "rasa"),
+                        str(BIN / "python"),
+                    "-m",
+                    "serving.rasa_server",  # as scripts/run.sh starts it
                         "run",
                         "--model",
                         str(model),

@@ -79,7 +79,9 @@ class Shop:
         with log.open("a") as out:
             process = subprocess.Popen(
                 [
-                    str(BIN / "rasa"),
+                    str(BIN / "python"),
+                    "-m",
+                    "serving.rasa_server",  # as scripts/run.sh starts it
                     "run",
                     "--model",
                     str(ROOT / "models" / "shop.tar.gz"),
