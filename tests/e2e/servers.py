@@ -98,8 +98,8 @@ def running_assistant(
                 subprocess.Popen(
                     [
                         str(BIN / "python"),
-                    "-m",
-                    "serving.rasa_server",  # as scripts/run.sh starts it
+                        "-m",
+                        "serving.rasa_server",  # as scripts/run.sh starts it
                         "run",
                         "--model",
                         str(model),
