@@ -9,7 +9,8 @@ command line, with two additions:
   here, after start-up, so ``ps`` does not show it on the command line.
 - Every log line of the process is masked (``shoplang.log_masking``).
 - The action server's answers are checked against Rasa's schema with a validator built once
-  (``serving.action_result_validation``), not rebuilt for every action call.
+  (``serving.action_result_validation``), not rebuilt for every action call, and events read
+  back find their class in a kept table (``serving.event_types``), not by a search each.
 
 Outside development (``SHOP_ENV``) the API is refused without a secret of at least 32
 characters (HS256 wants a key as long as its hash). ``--check`` says in one line what would
@@ -62,9 +63,10 @@ def main(argv: list[str] | None = None) -> None:
         if secret:
             args += ["--jwt-secret", secret, "--jwt-method", JWT_METHOD]
     install_log_masking()
-    from serving import action_result_validation  # imports Rasa: only once the checks passed
+    from serving import action_result_validation, event_types  # import Rasa: only once the checks passed
 
     action_result_validation.install()
+    event_types.install()
     sys.argv = ["rasa", *args]
     from rasa.__main__ import main as rasa_main
 
