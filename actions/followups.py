@@ -9,7 +9,6 @@ The worker has already checked that it is still wanted and that Instagram's wind
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -19,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.buttons import intent_button
 from actions.language import reply_language
 from actions.store import ITEM_AND_FORM, replies_on_store_error, session_factory
 from inventory_db import due_work, ratings, settings
@@ -35,14 +35,8 @@ FOLLOW_UP_ENTITY = "followup_id"
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == name and entity.get("value") is not None:
-            return str(entity["value"])
-    return None
-
-
-def _intent_button(title: str, intent: str, **entities: str) -> dict[str, str]:
-    return {"title": title, "payload": f"/{intent}" + json.dumps(entities, ensure_ascii=False)}
+    value = next(tracker.get_latest_entity_values(name), None)
+    return None if value is None else str(value)
 
 
 def _buttons(item: due_work.DueItem, language: Language) -> list[dict[str, str]]:
@@ -51,7 +45,7 @@ def _buttons(item: due_work.DueItem, language: Language) -> list[dict[str, str]]
     if item.kind == due_work.RATING:
         order = str(payload["order_number"])
         return [
-            _intent_button(f"⭐ {format_number(score, language)}", "rate_order", rating=str(score), order_number=order)
+            intent_button(f"⭐ {format_number(score, language)}", "rate_order", rating=str(score), order_number=order)
             for score in range(ratings.LOWEST, ratings.HIGHEST + 1)
         ]
     if item.kind in (due_work.ABANDONED_CHECKOUT, due_work.BACK_IN_STOCK):
@@ -63,7 +57,7 @@ def _buttons(item: due_work.DueItem, language: Language) -> list[dict[str, str]]
         wanted = {"product_code": payload["code"], "color": payload["color"], "size": payload["size"]}
         if payload.get("quantity"):
             wanted["quantity"] = str(payload["quantity"])
-        return [_intent_button(title, "order_product", **wanted)]
+        return [intent_button(title, "order_product", **wanted)]
     return []
 
 
@@ -113,7 +107,7 @@ class ActionRecordRating(Action):
             return []
         comment = localized("نوشتن نظر", "Add a comment", reply_language(tracker))
         dispatcher.utter_message(
-            response="utter_rating_thanks", buttons=[_intent_button(comment, "add_rating_comment", order_number=order)]
+            response="utter_rating_thanks", buttons=[intent_button(comment, "add_rating_comment", order_number=order)]
         )
         return [SlotSet("order_number", order)]
 
