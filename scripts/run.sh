@@ -16,16 +16,7 @@ case "$mode" in
   dev | shell | prod) ;;
   *) echo "usage: scripts/run.sh [shell|prod]" >&2; exit 2 ;;
 esac
-# Settings: the environment, over .env (yours, git-ignored), over .env.example's placeholders,
-# which are enough to start locally; the production profile refuses them. (Readonly variables
-# such as SHELLOPTS are left out of the snapshot: they cannot be set again.)
-caller_env=$(export -p | grep -v '^declare -[a-zA-Z]*r' || true)
-set -a
-. ./.env.example
-[ -f .env ] && . ./.env
-set +a
-eval "$caller_env"
-export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+. scripts/shop_env.sh  # the environment, over .env, over .env.example
 if [ "$mode" = prod ]; then export SHOP_ENV=production; else export SHOP_ENV=development; fi
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}

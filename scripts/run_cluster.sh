@@ -11,13 +11,7 @@
 # haproxy (apt-get install -y postgresql redis-server haproxy) and a trained model (make train).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-caller_env=$(export -p | grep -v '^declare -[a-zA-Z]*r' || true)
-set -a
-. ./.env.example
-[ -f .env ] && . ./.env
-set +a
-eval "$caller_env"
-export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+. scripts/shop_env.sh  # the environment, over .env, over .env.example
 export SHOP_ENV=development
 BIN=$PWD/.venv/bin
 MODEL=${SHOP_MODEL:-models/shop.tar.gz}
