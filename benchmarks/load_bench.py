@@ -54,7 +54,7 @@ from tests.conversations.responses import ResponseMatcher
 from tests.conversations.runner import POLICY_FILE, check_all, play, prepare_store
 from tests.conversations.scenarios import Scenario, expected_order, generate, load_policy
 from tests.conversations.transports import InstagramTransport, share_media
-from tests.e2e.servers import BIN, INSTAGRAM_CREDENTIALS, ROOT, free_port, running_assistant, wait_http
+from tests.e2e.servers import BIN, INSTAGRAM_CREDENTIALS, ROOT, free_port, running_assistant, stop_processes, wait_http
 
 MODEL = ROOT / "models" / "shop.tar.gz"
 BARE_CACHE = ROOT / "var" / "bench-bare"
@@ -481,13 +481,7 @@ async def run_bare(project: Path, workdir: Path, concurrency: int, messages: int
             seconds = time.monotonic() - begun
         rss = {"rasa": peak_rss_mib(server.pid), "actions": peak_rss_mib(actions.pid)}
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
     return _row(
         "bare",
         concurrency,

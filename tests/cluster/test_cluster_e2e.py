@@ -27,6 +27,7 @@ import redis
 
 from tests.channels import payloads
 from tests.channels.fake_graph import FakeGraphApi
+from tests.e2e import servers
 from tests.redis_server import free_port
 
 pytestmark = pytest.mark.e2e
@@ -120,13 +121,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 
 def say(base_url: str, sender: str, message: str) -> list[str]:
-    request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode("utf-8"),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return [reply.get("text", "") for reply in json.loads(response.read())]
+    """One REST turn's reply texts."""
+    return [reply.get("text", "") for reply in servers.say(base_url, sender, message)]
 
 
 def orders_of(cluster: Cluster, sender: str) -> list[dict]:

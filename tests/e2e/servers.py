@@ -122,13 +122,18 @@ def running_assistant(
         wait_http(f"http://127.0.0.1:{rasa_port}/", processes[1], rasa_log, timeout=300)
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
+
+
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Ask each to stop, then wait up to 20 s each before killing it."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 # The block credentials.yml carries for Instagram, its values from the environment.
