@@ -26,12 +26,11 @@ from inventory_db.database import transaction
 from inventory_db.errors import StoreError, UnknownOrder, UnknownRating
 from shoplang import followups as wording
 from shoplang.describe import localized
+from shoplang.followups import FOLLOW_UP_ENTITY
 from shoplang.formatting import format_number
 from shoplang.language import Language
 
 logger = logging.getLogger(__name__)
-
-FOLLOW_UP_ENTITY = "followup_id"
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:

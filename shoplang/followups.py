@@ -18,6 +18,12 @@ from shoplang import describe
 from shoplang.formatting import format_local_time, format_order_number, format_toman
 from shoplang.language import Language
 
+# The turns the shop's worker starts (owner.automation.customer_followups), never typed: the
+# entity names the follow-up; an abandoned-checkout reminder also closes the checkout left open.
+FOLLOW_UP_INTENT = "EXTERNAL_followup"
+CHECKOUT_REMINDER_INTENT = "EXTERNAL_checkout_reminder"
+FOLLOW_UP_ENTITY = "followup_id"
+
 # The kinds are inventory_db.due_work's; the wording is in domain.yml under these names.
 RESPONSES: dict[str, str] = {
     "abandoned_checkout": "utter_followup_abandoned_checkout",

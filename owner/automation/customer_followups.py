@@ -37,15 +37,11 @@ from inventory_db.database import transaction
 from owner import rasa_api
 from owner.automation.config import FollowUpRule
 from shoplang import followups as wording
+from shoplang.followups import CHECKOUT_REMINDER_INTENT, FOLLOW_UP_ENTITY, FOLLOW_UP_INTENT
 from shoplang.language import Language
 
 logger = logging.getLogger(__name__)
 
-FOLLOW_UP_INTENT = "EXTERNAL_followup"
-# An abandoned-checkout reminder also closes the checkout the customer left open (its hold has
-# lapsed): the reminder's button starts a fresh one, which checks the stock again.
-CHECKOUT_REMINDER_INTENT = "EXTERNAL_checkout_reminder"
-FOLLOW_UP_ENTITY = "followup_id"
 OUTPUT_CHANNEL = "instagram"
 SEND_LEASE = timedelta(minutes=5)  # well beyond one turn's timeout, so no one takes it over mid-send
 SENDS_PER_RUN = 20
